@@ -1,0 +1,172 @@
+"""The ``mlsysim-lab`` command: browse the zoo and evaluate a model on a device.
+
+Errors in arguments end with a one-line message on stderr and exit status 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+from mlsysim_lab import __version__
+from mlsysim_lab.formatting import duration, si
+
+PHASES = ("auto", "decode", "prefill", "forward")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage + error
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+class CommandError(Exception):
+    """A user mistake the command reports in one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mlsysim-lab", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"mlsysim-lab {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    zoo = commands.add_parser("zoo", help="list the hardware or model zoo")
+    zoo.add_argument("kind", choices=("hardware", "models"))
+    zoo.add_argument("--json", action="store_true", help="print a JSON list")
+    zoo.set_defaults(handler=_zoo)
+
+    evaluate = commands.add_parser("eval", help="evaluate one step of a model on a device")
+    evaluate.add_argument("model", help="model id, e.g. llama-3-8b")
+    evaluate.add_argument("hardware", help="hardware id, e.g. h100")
+    evaluate.add_argument("--phase", choices=PHASES, default="auto",
+                          help="decode (LLM default), prefill, or forward (CNN default)")
+    evaluate.add_argument("--batch", type=int, default=1)
+    evaluate.add_argument("--seq-len", type=int, default=1024,
+                          help="decode: tokens in the KV cache; prefill: prompt tokens")
+    evaluate.add_argument("--precision", default="fp16",
+                          help="fp32, tf32, fp16, bf16, fp8, int8, int4 (W4A4), w8a16, w4a16")
+    evaluate.add_argument("--kv-precision", default=None, help="KV-cache format override")
+    evaluate.add_argument("--devices", type=int, default=1, help="tensor-parallel devices")
+    evaluate.add_argument("--json", action="store_true", help="print a JSON object")
+    evaluate.set_defaults(handler=_eval)
+    return parser
+
+
+def _zoo(args: argparse.Namespace) -> str:
+    from mlsysim_lab import catalog
+
+    if args.kind == "hardware":
+        rows = [_hardware_row(spec) for spec in catalog.hardware]
+        header = ("id", "name", "bf16/fp16 peak", "memory", "bandwidth", "TDP")
+        table = [(r["id"], r["name"], si(r["peak_16bit_flops"], "FLOP/s"),
+                  si(r["memory_capacity_bytes"], "B"), si(r["memory_bandwidth_Bps"], "B/s"),
+                  si(r["tdp_w"], "W")) for r in rows]
+    else:
+        rows = [_model_row(spec) for spec in catalog.models]
+        header = ("id", "name", "params", "active", "kind")
+        table = [(r["id"], r["name"], si(r["params"], ""), si(r["active_params"], ""),
+                  r["kind"]) for r in rows]
+    if args.json:
+        return json.dumps(rows, indent=2)
+    return _table(header, table)
+
+
+def _hardware_row(spec: Any) -> dict[str, Any]:
+    peak16 = spec.peak_flops.get("bf16", spec.peak_flops.get("fp16"))
+    return {"id": spec.id, "name": spec.name, "vendor": spec.vendor, "kind": spec.kind,
+            "peak_flops": spec.peak_flops, "peak_16bit_flops": peak16,
+            "memory_capacity_bytes": spec.memory_capacity,
+            "memory_bandwidth_Bps": spec.memory_bandwidth, "tdp_w": spec.tdp,
+            "scale_up_bandwidth_Bps": spec.scale_up_bandwidth, "aliases": list(spec.aliases)}
+
+
+def _model_row(spec: Any) -> dict[str, Any]:
+    return {"id": spec.id, "name": spec.name, "family": spec.family, "kind": spec.kind,
+            "params": spec.total_params, "active_params": spec.active_params,
+            "published_params": spec.published_params, "aliases": list(spec.aliases)}
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+             for row in (header, *rows)]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _eval(args: argparse.Namespace) -> str:
+    from mlsysim_lab import catalog
+    from mlsysim_lab.catalog.models import ConvNetSpec
+    from mlsysim_lab.walls.node import decode_step, forward_pass, prefill
+
+    model = catalog.get_model(args.model)
+    hardware = catalog.get_hardware(args.hardware)
+    phase = args.phase
+    if phase == "auto":
+        phase = ("forward" if isinstance(model, ConvNetSpec)
+                 else "decode" if model.kind == "decoder" else "prefill")
+    if isinstance(model, ConvNetSpec):
+        if phase != "forward":
+            raise CommandError(f"{model.name} is a CNN: use --phase forward")
+        if args.devices != 1:
+            raise CommandError("tensor parallelism is modelled for transformers only")
+        result = forward_pass(model, hardware, batch=args.batch, precision=args.precision)
+    elif phase == "forward":
+        raise CommandError(f"{model.name} is a transformer: use --phase decode or prefill")
+    else:
+        common = dict(batch=args.batch, precision=args.precision,
+                      kv_precision=args.kv_precision, devices=args.devices)
+        result = (decode_step(model, hardware, context=args.seq_len, **common)
+                  if phase == "decode"
+                  else prefill(model, hardware, prompt_tokens=args.seq_len, **common))
+    summary = {"model": model.id, "hardware": hardware.id, "precision": args.precision,
+               "batch": args.batch, "seq_len": args.seq_len, **result.as_dict()}
+    if args.json:
+        return json.dumps(summary, indent=2)
+    return _describe(model.name, hardware.name, args, summary)
+
+
+def _describe(model: str, hardware: str, args: argparse.Namespace, r: dict[str, Any]) -> str:
+    devices = f"{r['devices']:g} devices" if r["devices"] != 1 else "1 device"
+    length = {"decode": f"context {args.seq_len}, ", "prefill": f"prompt {args.seq_len}, "}
+    lines = [f"{model} on {hardware}: {r['phase']}, batch {args.batch}, "
+             f"{length.get(r['phase'], '')}{args.precision}, {devices}"]
+    if r["feasible"]:
+        lines.append(f"  latency        {duration(r['latency_s'])} per step "
+                     f"({r['tokens_per_s']:.4g} {'samples' if r['phase'] == 'forward' else 'tokens'}/s)")
+    else:
+        lines.append("  latency        n/a: the configuration does not fit in memory")
+    lines += [
+        f"  compute time   {duration(r['compute_s'])}",
+        f"  memory time    {duration(r['memory_s'])}",
+    ]
+    if r["communication_s"]:
+        lines.append(f"  communication  {duration(r['communication_s'])}")
+    lines += [
+        f"  intensity      {r['arithmetic_intensity']:.3g} FLOP/B (ridge point "
+        f"{r['ridge_point']:.3g} FLOP/B): {r['bottleneck']}-bound",
+        f"  memory         {si(r['memory_bytes'], 'B')} of {si(r['capacity_bytes'], 'B')} "
+        f"per device: {'fits' if r['feasible'] else 'DOES NOT FIT'}",
+        f"  binding wall   {r['binding_wall']}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from mlsysim_lab.units import UnitError
+
+    try:
+        output = args.handler(args)
+    except (CommandError, LookupError, UnitError, ValueError) as error:
+        message = str(error).strip("'\"")
+        print(f"mlsysim-lab: error: {message}", file=sys.stderr)
+        return 2
+    print(output)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Fleet walls 14-16: collectives, synchronization, reliability."""

@@ -1,0 +1,199 @@
+"""Wall 4: serving. Prefill (time to first token), decode (time per output token) and a
+whole request, for transformers; the forward pass for CNNs.
+
+A request of ``input`` prompt tokens and ``output`` generated tokens (Pope et al.,
+"Efficiently Scaling Transformer Inference", MLSys 2023; Agrawal et al., "Sarathi-Serve",
+OSDI 2024, for the two phases):
+
+    TTFT  = prefill(input)                  (produces the first output token)
+    decode = sum_{j=1}^{output-1} step(context = input + j - 1)
+    E2E   = TTFT + decode,   TPOT = decode / (output - 1)
+
+Each decode step's compute and memory times are linear in the context, so the sum of
+their maximum is evaluated exactly in closed form (split at the crossover), not by a
+loop. Inputs broadcast: batch, context and devices may be arrays; a list of hardware
+gives a trailing device axis (use :func:`grid` to build the other axes).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from mlsysim_lab import _vector as vec
+from mlsysim_lab import catalog
+from mlsysim_lab._vector import Number
+from mlsysim_lab.catalog.models import ConvNetSpec, ModelSpec, TransformerSpec
+from mlsysim_lab.precision import Scheme, scheme
+from mlsysim_lab.units import UnitError, to_count
+from mlsysim_lab.walls.node.device import DeviceFigures, HardwareLike, device_figures
+from mlsysim_lab.walls.node.step import StepResult, solve_step
+from mlsysim_lab.walls.node.workload import decode_work, forward_work, prefill_work
+
+
+@dataclass(frozen=True, slots=True)
+class Efficiency:
+    """Named efficiency factors and overheads (defaults: the ideal roofline bound).
+
+    ``compute_efficiency`` is the achieved fraction of dense peak (MFU-like) and
+    ``bandwidth_efficiency`` the achieved fraction of memory bandwidth; 1.0 gives the
+    Williams et al. (2009) bound. ``overhead_s`` is a fixed per-step cost (kernel
+    launches, scheduling) and ``link_latency_s`` the alpha of each all-reduce step;
+    both default to 0 (bandwidth-only model)."""
+
+    compute_efficiency: float = 1.0
+    bandwidth_efficiency: float = 1.0
+    overhead_s: float = 0.0
+    link_latency_s: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("compute_efficiency", "bandwidth_efficiency"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise UnitError(f"{name} must be in (0, 1], got {value!r}")
+        for name in ("overhead_s", "link_latency_s"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0.0):
+                raise UnitError(f"{name} must be a non-negative number of seconds, "
+                                f"got {value!r}")
+
+    def as_kwargs(self) -> dict[str, float]:
+        return {"compute_efficiency": self.compute_efficiency,
+                "bandwidth_efficiency": self.bandwidth_efficiency,
+                "overhead_s": self.overhead_s, "link_latency_s": self.link_latency_s}
+
+
+IDEAL = Efficiency()
+
+
+def grid(*, device_axis: bool = True, **axes: Sequence[float] | np.ndarray) -> dict[str, np.ndarray]:
+    """An open mesh for sweeps: ``grid(batch=[1, 8], context=[512, 4096])`` returns
+    arrays of shapes (2, 1, 1) and (1, 2, 1); the trailing axis is left for a list of
+    hardware (drop it with ``device_axis=False``)."""
+    count = len(axes) + (1 if device_axis else 0)
+    shaped = {}
+    for position, (name, values) in enumerate(axes.items()):
+        shape = [1] * count
+        array = np.asarray(values, dtype=float)
+        shape[position] = array.size
+        shaped[name] = array.reshape(shape)
+    return shaped
+
+
+def _transformer(model: str | ModelSpec) -> TransformerSpec:
+    spec = catalog.get_model(model)
+    if not isinstance(spec, TransformerSpec):
+        raise ValueError(f"{spec.name} is a CNN: use forward_pass(), not an LLM phase")
+    return spec
+
+
+def _setup(hardware: HardwareLike, precision: str | Scheme, kv_precision: str | None,
+           devices: Any) -> tuple[Scheme, DeviceFigures, Number]:
+    chosen = scheme(precision, kv_precision)
+    return chosen, device_figures(hardware, chosen.compute), to_count(devices, "devices")
+
+
+def decode_step(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
+                context: Any = 1024, precision: str | Scheme = "fp16",
+                kv_precision: str | None = None, devices: Any = 1,
+                efficiency: Efficiency = IDEAL) -> StepResult:
+    """One decode step: ``batch`` sequences with ``context`` cached tokens each generate
+    one token, on ``devices`` tensor-parallel devices."""
+    spec = _transformer(model)
+    chosen, device, n = _setup(hardware, precision, kv_precision, devices)
+    work = decode_work(spec, chosen, to_count(batch, "batch"),
+                       to_count(context, "context", "token", allow_zero=True))
+    return solve_step("decode", work, device, n, spec.kv_heads, **efficiency.as_kwargs())
+
+
+def prefill(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
+            prompt_tokens: Any = 1024, precision: str | Scheme = "fp16",
+            kv_precision: str | None = None, devices: Any = 1,
+            efficiency: Efficiency = IDEAL) -> StepResult:
+    """The prefill of ``batch`` prompts of ``prompt_tokens`` tokens (time to first token)."""
+    spec = _transformer(model)
+    chosen, device, n = _setup(hardware, precision, kv_precision, devices)
+    work = prefill_work(spec, chosen, to_count(batch, "batch"),
+                        to_count(prompt_tokens, "prompt_tokens", "token"))
+    return solve_step("prefill", work, device, n, spec.kv_heads, **efficiency.as_kwargs())
+
+
+def forward_pass(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
+                 precision: str | Scheme = "fp16", efficiency: Efficiency = IDEAL) -> StepResult:
+    """One inference forward pass of a CNN over ``batch`` images on one device."""
+    spec = catalog.get_model(model)
+    if not isinstance(spec, ConvNetSpec):
+        raise ValueError(f"{spec.name} is a transformer: use prefill() or decode_step()")
+    chosen, device, n = _setup(hardware, precision, None, 1)
+    work = forward_work(spec, chosen, to_count(batch, "batch"))
+    return solve_step("forward", work, device, n, 1, **efficiency.as_kwargs())
+
+
+@dataclass(frozen=True, slots=True)
+class RequestResult:
+    """A whole request: time to first token, decode time, end-to-end latency."""
+
+    prefill: StepResult
+    last_decode_step: StepResult
+    ttft_s: Number
+    decode_s: Number
+    e2e_s: Number
+    tpot_s: Number
+    feasible: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ttft_s": vec.to_python(self.ttft_s), "decode_s": vec.to_python(self.decode_s),
+                "e2e_s": vec.to_python(self.e2e_s), "tpot_s": vec.to_python(self.tpot_s),
+                "feasible": vec.to_python(self.feasible),
+                "prefill_bottleneck": vec.to_python(self.prefill.bottleneck),
+                "decode_bottleneck": vec.to_python(self.last_decode_step.bottleneck)}
+
+
+def request_latency(model: str | ModelSpec, hardware: HardwareLike, *, input_tokens: Any,
+                    output_tokens: Any, batch: Any = 1, precision: str | Scheme = "fp16",
+                    kv_precision: str | None = None, devices: Any = 1,
+                    efficiency: Efficiency = IDEAL) -> RequestResult:
+    """TTFT, decode time, end-to-end latency and mean TPOT of one request (or a batch of
+    identical requests decoded together). Feasible if the prefill and the last decode
+    step fit in memory."""
+    common = dict(batch=batch, precision=precision, kv_precision=kv_precision,
+                  devices=devices, efficiency=efficiency)
+    prompt = to_count(input_tokens, "input_tokens", "token")
+    steps = to_count(output_tokens, "output_tokens", "token") - 1.0
+    first = prefill(model, hardware, prompt_tokens=prompt, **common)
+    at_start = decode_step(model, hardware, context=prompt, **common)
+    next_step = decode_step(model, hardware, context=prompt + 1, **common)
+    last = decode_step(model, hardware, context=prompt + vec.maximum(steps - 1.0, 0.0), **common)
+    compute = _sum_of_max_linear(at_start.compute_s, next_step.compute_s - at_start.compute_s,
+                                 at_start.memory_s, next_step.memory_s - at_start.memory_s,
+                                 steps)
+    decode_s = compute + steps * (at_start.communication_s + efficiency.overhead_s)
+    feasible = first.feasible & last.feasible if not vec.is_scalar(steps) else (
+        bool(first.feasible) and bool(last.feasible))
+    decode_s = vec.where(feasible, decode_s, math.nan)
+    ttft = first.latency_s
+    tpot = vec.where(steps > 0, decode_s / vec.maximum(steps, 1.0), math.nan)
+    return RequestResult(first, last, ttft, decode_s, ttft + decode_s, tpot, feasible)
+
+
+def _sum_of_max_linear(c0: Number, dc: Number, m0: Number, dm: Number, n: Number) -> Number:
+    """sum_{i=0}^{n-1} max(c0 + dc i, m0 + dm i), exactly: the sum of the memory line
+    plus the sum of the positive part of the (linear) difference alpha + beta i, which
+    is positive for i >= ceil(-alpha/beta) when beta > 0 and for i <= floor(-alpha/beta)
+    when beta < 0."""
+    scalar = vec.is_scalar(c0, dc, m0, dm, n)
+    alpha, beta, n_arr = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                               for x in (c0 - m0, dc - dm, n)))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        root = -alpha / beta
+        k_up = np.clip(np.ceil(root), 0, n_arr)
+        k_down = np.clip(np.floor(root) + 1, 0, n_arr)
+    up = (n_arr - k_up) * alpha + beta * ((n_arr - 1) * n_arr - (k_up - 1) * k_up) / 2.0
+    down = k_down * alpha + beta * (k_down - 1) * k_down / 2.0
+    level = n_arr * np.maximum(alpha, 0.0)
+    positive = np.where(beta > 0, up, np.where(beta < 0, down, level))
+    total = n * m0 + dm * n * (n - 1) / 2.0 + positive
+    return float(total) if scalar else total

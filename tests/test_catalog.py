@@ -1,0 +1,137 @@
+"""The zoo: validation, citations, lookup, and architecture-derived counts against the
+published figures."""
+
+import pytest
+
+from mlsysim_lab import catalog
+from mlsysim_lab.catalog import references
+from mlsysim_lab.catalog.hardware import GB, TFLOPS, Accelerator
+from mlsysim_lab.catalog.models import TransformerSpec
+
+REQUIRED_HARDWARE = ["v100", "a100-40gb", "a100-80gb", "h100", "h100-pcie", "h200", "b200",
+                     "mi300x", "tpu-v5e", "tpu-v5p", "l4", "t4", "jetson-agx-orin"]
+REQUIRED_MODELS = ["resnet-50", "mobilenet-v2", "bert-base", "gpt2-xl", "gpt3-175b",
+                   "llama-2-7b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-405b",
+                   "mixtral-8x7b"]
+
+
+@pytest.mark.parametrize("identifier", REQUIRED_HARDWARE)
+def test_required_hardware_is_in_the_zoo(identifier):
+    assert catalog.get_hardware(identifier).kind in {"gpu", "tpu", "edge"}
+
+
+def test_zoo_has_a_microcontroller_and_a_wafer_scale_system():
+    kinds = {spec.kind for spec in catalog.hardware}
+    assert {"mcu", "wafer"} <= kinds
+    wafers = [spec for spec in catalog.hardware if isinstance(spec, catalog.WaferScaleSystem)]
+    assert wafers and all(w.injection_bandwidth < w.memory_bandwidth for w in wafers)
+
+
+@pytest.mark.parametrize("identifier", REQUIRED_MODELS)
+def test_required_models_are_in_the_zoo(identifier):
+    assert catalog.get_model(identifier).total_params > 0
+
+
+@pytest.mark.parametrize("spec", list(catalog.hardware) + list(catalog.models), ids=lambda s: s.id)
+def test_every_figure_cites_a_registered_source(spec):
+    for field in spec.CITED_FIELDS:
+        if getattr(spec, field) is not None:
+            reference = references.get(spec.sources[field])
+            assert reference.title and reference.year
+
+
+@pytest.mark.parametrize("spec", list(catalog.models), ids=lambda s: s.id)
+def test_derived_parameter_count_matches_the_published_one(spec):
+    assert spec.total_params == pytest.approx(spec.published_params, rel=0.02)
+
+
+def test_moe_active_parameters_match_the_published_figure():
+    mixtral = catalog.get_model("mixtral")
+    assert mixtral.active_params == pytest.approx(mixtral.published_active_params, rel=0.02)
+    assert mixtral.active_params < mixtral.total_params / 3
+
+
+@pytest.mark.parametrize("identifier", ["resnet-50", "mobilenet-v2"])
+def test_cnn_macs_match_the_published_figure(identifier):
+    spec = catalog.get_model(identifier)
+    assert spec.macs_per_sample == pytest.approx(spec.published_macs, rel=0.02)
+    assert spec.flops_per_sample == 2 * spec.macs_per_sample  # one MAC = two FLOPs
+
+
+def test_llama3_8b_kv_cache_is_128_kib_per_token_in_fp16():
+    # Dubey et al. 2024, Table 3: 32 layers, 8 KV heads, head_dim 4096/32 = 128;
+    # 2 (K,V) x 32 x 8 x 128 x 2 bytes = 131,072 bytes.
+    assert catalog.get_model("llama-3-8b").kv_bytes_per_token(2.0) == 2 * 32 * 8 * 128 * 2
+
+
+def test_gqa_shrinks_the_kv_cache_by_the_head_ratio():
+    llama2_70b = catalog.get_model("llama-2-70b")
+    no_gqa = llama2_70b.model_copy(update={"kv_heads": llama2_70b.heads})
+    no_gqa = TransformerSpec.model_validate(no_gqa.model_dump())
+    assert no_gqa.kv_bytes_per_token() == 8 * llama2_70b.kv_bytes_per_token()
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Llama-3-8B", "llama-3-8b"), ("llama3-8b", "llama-3-8b"), ("LLAMA 3 8B", "llama-3-8b"),
+    ("mixtral", "mixtral-8x7b"), ("ResNet50", "resnet-50")])
+def test_model_lookup_ignores_case_and_punctuation(typed, expected):
+    assert catalog.get_model(typed).id == expected
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("h100", "h100-sxm"), ("H100 SXM", "h100-sxm"), ("a100", "a100-80gb-sxm"),
+    ("h100-pcie", "h100-pcie"), ("A100_40GB", "a100-40gb-sxm")])
+def test_short_hardware_names_resolve_to_the_usual_part(typed, expected):
+    assert catalog.get_hardware(typed).id == expected
+
+
+def test_unknown_id_lists_close_matches():
+    with pytest.raises(catalog.UnknownIdError, match="llama-3-8b"):
+        catalog.get_model("lama-3-8b")
+
+
+def test_ambiguous_id_lists_the_candidates():
+    with pytest.raises(catalog.AmbiguousIdError, match="llama-3-70b.*llama-3-8b"):
+        catalog.get_model("llama-3")
+
+
+def _spec(**overrides):
+    fields = dict(id="test-gpu", name="Test GPU", vendor="Test", kind="gpu", year=2024,
+                  peak_flops={"fp16": 100 * TFLOPS}, memory_capacity=10 * GB,
+                  memory_bandwidth=1000 * GB, memory_type="HBM",
+                  sources={"peak_flops": "he2016-resnet", "memory_capacity": "he2016-resnet",
+                           "memory_bandwidth": "he2016-resnet"})
+    fields.update(overrides)
+    return Accelerator(**fields)
+
+
+def test_a_valid_custom_spec_builds():
+    assert _spec().ridge_point("fp16") == pytest.approx(100.0)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"memory_bandwidth": -1.0}, "greater than 0"),
+    ({"peak_flops": {"fp16": 0.0}}, "positive"),
+    ({"peak_flops": {"fp12": 1.0}}, "unknown precision"),
+    ({"tdp": 300.0}, "has no source"),
+    ({"sources": {"peak_flops": "no-such-paper", "memory_capacity": "he2016-resnet",
+                  "memory_bandwidth": "he2016-resnet"}}, "not a registered reference"),
+])
+def test_invalid_specs_are_rejected(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        _spec(**overrides)
+
+
+def test_specs_are_frozen():
+    with pytest.raises(Exception):
+        catalog.get_hardware("h100").memory_bandwidth = 1.0
+
+
+def test_asking_for_a_missing_peak_is_an_error_not_a_fallback():
+    with pytest.raises(ValueError, match="INT4"):
+        catalog.get_hardware("h100").peak("int4")
+
+
+def test_figures_convert_to_quantities():
+    bandwidth = catalog.get_hardware("h100").quantity("memory_bandwidth")
+    assert bandwidth.to("TB/s").magnitude == pytest.approx(3.35)

@@ -1,0 +1,86 @@
+"""The command-line contract the labs, docs and instructors rely on."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mlsysim_lab import catalog
+from mlsysim_lab.cli import main
+from mlsysim_lab.walls.node import decode_step
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("kind, registry", [("hardware", catalog.hardware),
+                                            ("models", catalog.models)])
+def test_zoo_json_lists_every_entry_with_id_and_name(capsys, kind, registry):
+    code, out, _ = run(capsys, "zoo", kind, "--json")
+    rows = json.loads(out)
+    assert code == 0 and [row["id"] for row in rows] == registry.ids()
+    assert all(row["name"] for row in rows)
+
+
+def test_zoo_table_names_every_device(capsys):
+    code, out, _ = run(capsys, "zoo", "hardware")
+    assert code == 0 and all(spec.id in out for spec in catalog.hardware)
+
+
+def test_eval_json_carries_the_contract_keys_and_the_solver_numbers(capsys):
+    code, out, _ = run(capsys, "eval", "Llama-3-8B", "h100", "--batch", "4", "--seq-len",
+                       "2048", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert {"latency_s", "arithmetic_intensity", "bottleneck", "feasible",
+            "memory_bytes"} <= set(data)
+    expected = decode_step("llama-3-8b", "h100", batch=4, context=2048)
+    assert data["latency_s"] == pytest.approx(expected.latency_s)
+    assert data["bottleneck"] == expected.bottleneck == "memory"
+
+
+def test_eval_prefill_and_tensor_parallel(capsys):
+    _, out, _ = run(capsys, "eval", "llama-3-8b", "h100", "--phase", "prefill", "--json")
+    assert json.loads(out)["bottleneck"] == "compute"
+    _, out, _ = run(capsys, "eval", "llama-3-70b", "h100", "--devices", "8", "--json")
+    data = json.loads(out)
+    assert data["feasible"] is True and data["communication_s"] > 0
+
+
+def test_an_infeasible_configuration_has_a_null_latency(capsys):
+    code, out, _ = run(capsys, "eval", "llama-3-70b", "h100", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["feasible"] is False and data["latency_s"] is None
+    _, text, _ = run(capsys, "eval", "llama-3-70b", "h100")
+    assert "does not fit" in text
+
+
+def test_readable_summary_names_the_regime_and_the_wall(capsys):
+    code, out, _ = run(capsys, "eval", "resnet-50", "a100", "--batch", "256")
+    assert code == 0 and "compute-bound" in out and "compute throughput" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["eval", "lama-3-8b", "h100"], "did you mean llama-3-8b"),
+    (["eval", "llama-3-8b", "h100", "--precision", "int4"], "INT4"),
+    (["eval", "llama-3-8b", "h100", "--precision", "fp6"], "unknown precision"),
+    (["eval", "llama-3-8b", "h100", "--batch", "0"], "batch"),
+    (["eval", "resnet-50", "a100", "--phase", "decode"], "CNN"),
+    (["eval", "llama-3-8b", "h100", "--phase", "forward"], "transformer"),
+    (["eval", "bert-base", "a100", "--phase", "decode"], "encoder"),
+])
+def test_bad_arguments_exit_2_with_one_line(capsys, args, message):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_argparse_errors_are_one_line_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "mlsysim_lab", "eval", "llama-3-8b", "h100",
+                             "--batch", "many"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
