@@ -79,6 +79,7 @@ def test_sram_caps_the_batch_that_streaming_needs_for_decode():
     result = weight_streaming_step("llama-3-70b", WAFER, batch=1, context=4096)
     assert result.feasible and result.binding_wall == "weight streaming"
     assert result.sram_max_batch < result.crossover_batch  # B* is out of reach on chip
+    assert not result.crossover_reachable
     too_many = weight_streaming_step("llama-3-70b", WAFER, batch=int(result.sram_max_batch) + 1,
                                      context=4096)
     assert not too_many.feasible and math.isnan(too_many.time_s)
@@ -132,7 +133,8 @@ def test_mm1_response_time_is_exponential(arrival, percentile):
 
 def test_an_overloaded_queue_has_no_steady_state_and_says_so():
     result = mmc_queue(20.0, 0.25, 4)
-    assert not result.stable and math.isnan(result.percentile_latency_s)
+    assert not result.stable and not result.feasible
+    assert math.isnan(result.percentile_latency_s)
     assert "no steady-state" in result.explanation
 
 

@@ -82,6 +82,14 @@ def test_weight_only_int4_speeds_up_memory_bound_decode_but_not_compute_bound_pr
     assert p16.latency_s / p4.latency_s == pytest.approx(1.0, abs=0.01)
 
 
+def test_an_int8_kv_cache_halves_kv_traffic_and_footprint():
+    fp16 = decode_step("llama-3-8b", "h100", batch=16, context=16384)
+    int8 = decode_step("llama-3-8b", "h100", batch=16, context=16384, kv_precision="int8")
+    kv_fp16 = 16 * 16385 * 131072  # Llama 3 8B: 128 KiB per token in FP16
+    assert fp16.roofline.bytes_moved - int8.roofline.bytes_moved == pytest.approx(kv_fp16 / 2)
+    assert fp16.memory_bytes - int8.memory_bytes == pytest.approx(kv_fp16 / 2)
+
+
 def test_a_precision_the_device_lacks_is_an_error():
     with pytest.raises(ValueError, match="INT4"):
         decode_step("llama-3-8b", "h100", precision="int4")

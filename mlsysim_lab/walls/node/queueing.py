@@ -47,6 +47,11 @@ class QueueResult:
     binding_wall: str
 
     @property
+    def feasible(self) -> Any:
+        """A queue is a feasible operating point only if it has a steady state."""
+        return self.stable
+
+    @property
     def explanation(self) -> str:
         """The verdict in words (for scalar results)."""
         if not bool(np.all(self.stable)):

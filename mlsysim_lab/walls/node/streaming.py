@@ -45,8 +45,15 @@ class StreamingResult:
     feasible: Any
     binding_wall: Any
 
+    @property
+    def crossover_reachable(self) -> Any:
+        """Whether SRAM can hold the batch B* at which streaming stops binding."""
+        return self.crossover_batch <= self.sram_max_batch
+
     def as_dict(self) -> dict[str, Any]:
-        return {name: vec.to_python(getattr(self, name)) for name in self.__slots__}
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["crossover_reachable"] = self.crossover_reachable
+        return {name: vec.to_python(value) for name, value in data.items()}
 
 
 def weight_streaming_step(model: str | ModelSpec, system: str | WaferScaleSystem, *,
