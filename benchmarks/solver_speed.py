@@ -8,6 +8,8 @@ import_solver_s     import of the node solvers and the zoo in a fresh interprete
 scalar_eval_us      microseconds per scalar decode-step evaluation (one model, one device)
 sweep_configs_per_s a vectorised decode sweep of >= 10^6 batch x context x device points
 sweep_points        the number of points in that sweep
+explore_points      points in a TP x PP x DP x micro-batch training space (10^5)
+explore_points_per_s  that space explored (evaluated, constrained, ranked, Pareto front)
 """
 
 from __future__ import annotations
@@ -58,6 +60,25 @@ def main() -> None:
         runs.append(time.perf_counter() - start)
     print(f"sweep_points: {points}")
     print(f"sweep_configs_per_s: {points / min(runs):.3e}")
+    _explore_speed()
+
+
+def _explore_speed() -> None:
+    from mlsysim_lab.explore import Constraint, explore, grid_size, training_evaluator
+
+    space = {"tp": [1, 2, 4, 8], "pp": [1, 2, 4, 8, 16], "dp": list(range(1, 101)),
+             "micro_batch": list(range(1, 51))}
+    evaluator = training_evaluator("llama-3-70b", "dgx-h100", global_batch=1200)
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        result = explore(evaluator, space, objectives={"step_s": "min", "cost_per_step_usd": "min"},
+                         constraints=[Constraint("devices", "<=", 1024)])
+        runs.append(time.perf_counter() - start)
+    print(f"explore_points: {grid_size(space)}")
+    print(f"explore_feasible_points: {int(result.feasible.sum())}")
+    print(f"explore_s: {min(runs):.3f}")
+    print(f"explore_points_per_s: {grid_size(space) / min(runs):.3e}")
 
 
 if __name__ == "__main__":

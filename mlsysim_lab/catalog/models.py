@@ -125,9 +125,15 @@ class TransformerSpec(ModelSpec):
         return float((self.vocab + self.learned_positions + self.token_types) * self.hidden)
 
     @functools.cached_property
+    def lm_head_params(self) -> float:
+        """Weights of the output projection to the vocabulary, a matmul whether or not
+        they are tied to the embedding (0 for an encoder)."""
+        return float(self.vocab * self.hidden) if self.kind == "decoder" else 0.0
+
+    @functools.cached_property
     def head_params(self) -> float:
         """Output projection to the vocabulary (0 if tied or encoder-only), + pooler."""
-        lm_head = 0 if (self.tied_embeddings or self.kind == "encoder") else self.vocab * self.hidden
+        lm_head = 0.0 if self.tied_embeddings else self.lm_head_params
         pooler = self.hidden * self.hidden + self.hidden if self.pooler else 0
         final_norm = self.hidden * (2 if self.bias else 1)
         return float(lm_head + pooler + final_norm)
@@ -158,7 +164,7 @@ class TransformerSpec(ModelSpec):
     def matmul_params_per_token(self) -> float:
         """Active parameters that take part in a matmul: active minus the lookup tables
         and norms, plus the LM head when it is tied to the embedding."""
-        tied_head = self.vocab * self.hidden if (self.tied_embeddings and self.kind == "decoder") else 0
+        tied_head = self.lm_head_params if self.tied_embeddings else 0.0
         norms = self.layers * self.norm_params_per_layer + self.hidden * (2 if self.bias else 1)
         return self.active_params - self.embedding_params - norms + tied_head
 

@@ -39,3 +39,10 @@ WALL_NAMES: tuple[WallName, ...] = (
 COMPUTE, CAPACITY, BANDWIDTH = (WALL_NAMES[i].name for i in (0, 1, 2))
 WEIGHT_STREAMING = WALL_NAMES[5].name
 COMMUNICATION = WALL_NAMES[13].name
+
+
+def wall(number: int) -> str:
+    """The name of wall ``number`` (1-22)."""
+    if not 1 <= number <= len(WALL_NAMES):
+        raise ValueError(f"walls are numbered 1 to {len(WALL_NAMES)}, got {number!r}")
+    return WALL_NAMES[number - 1].name

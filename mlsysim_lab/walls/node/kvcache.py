@@ -100,5 +100,5 @@ def kv_cache_capacity(model: str | ModelSpec, hardware: HardwareLike, *, context
         fragmentation_static=vec.maximum(1.0 - held / reserved, 0.0),
         fragmentation_paged=1.0 - held / paged_tokens,
         feasible=vec.as_bool(feasible),
-        binding_wall=vec.where(feasible, names.WALL_NAMES[4].name, names.CAPACITY),
+        binding_wall=vec.where(feasible, names.wall(5), names.CAPACITY),
     )

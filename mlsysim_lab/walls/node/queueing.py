@@ -114,7 +114,7 @@ def mmc_queue(arrival_rate: Any, service_time: Any, servers: Any = 1, *,
                       stable, quantile, np.nan), stable=stable)
     if scalar:
         values = {k: (bool(v) if k == "stable" else float(v)) for k, v in values.items()}
-    return QueueResult(percentile=percentile, binding_wall=names.WALL_NAMES[6].name, **values)
+    return QueueResult(percentile=percentile, binding_wall=names.wall(7), **values)
 
 
 def _response_quantile(mu: np.ndarray, theta: np.ndarray, p_wait: np.ndarray,

@@ -74,13 +74,13 @@ def weight_streaming_step(model: str | ModelSpec, system: str | WaferScaleSystem
     tokens = to_count(new_tokens, "new_tokens", "token")
     held = to_count(context, "context", "token", allow_zero=True)
 
-    block_matmul = spec.matmul_params_per_token - _head_matmul_params(spec)
+    block_matmul = spec.matmul_params_per_token - spec.lm_head_params
     block_weights = spec.layer_params * chosen.weight_bytes
     block_flops_per_sequence = tokens * (
         2.0 * block_matmul / spec.layers
         + spec.attention_flops_per_position / spec.layers * (held + (tokens + 1) / 2.0))
-    head_weights = _head_matmul_params(spec) * chosen.weight_bytes
-    head_flops = sequences * 2.0 * _head_matmul_params(spec)  # last position only
+    head_weights = spec.lm_head_params * chosen.weight_bytes
+    head_flops = sequences * 2.0 * spec.lm_head_params  # last position only
 
     block_injection = block_weights / inject
     block_compute = sequences * block_flops_per_sequence / peak
@@ -109,6 +109,3 @@ def weight_streaming_step(model: str | ModelSpec, system: str | WaferScaleSystem
         binding_wall=vec.where(feasible, wall, names.CAPACITY),
     )
 
-
-def _head_matmul_params(spec: TransformerSpec) -> float:
-    return float(spec.vocab * spec.hidden) if spec.kind == "decoder" else 0.0

@@ -1,0 +1,275 @@
+"""Cited defaults the solvers use when the caller gives none.
+
+Each :class:`~mlsysim_lab.catalog.infrastructure.Assumption` carries one value with a
+pint-readable unit ('' for a ratio), the low/high range its source reports where it
+reports one, and a description that states how the value was derived from the source.
+"""
+
+from __future__ import annotations
+
+# Imported for their side effect: they register reference keys reused below
+# ("dubey2024-llama3" from the model zoo, "uptime-survey-2024" from the infrastructure zoo).
+from mlsysim_lab.catalog.zoo import infrastructure as _infrastructure_zoo  # noqa: F401
+from mlsysim_lab.catalog.zoo import models as _models_zoo  # noqa: F401
+from mlsysim_lab.catalog import references
+from mlsysim_lab.catalog.hardware import TB
+from mlsysim_lab.catalog.infrastructure import Assumption
+from mlsysim_lab.catalog.references import Reference
+
+references.register(
+    Reference(key="rajbhandari2020-zero", title="ZeRO: Memory Optimizations Toward Training "
+              "Trillion Parameter Models", publisher="Rajbhandari, Rasley, Ruwase, He; SC20",
+              year=2020, locator="Section 3.1 (model states): mixed-precision Adam holds "
+              "2Psi + 2Psi + K*Psi bytes with K = 12, i.e. 16 bytes per parameter",
+              url="https://arxiv.org/abs/1910.02054"),
+    Reference(key="newkirk2025-h100-node-power", title="Empirically-Calibrated H100 Node "
+              "Power Models for Reducing Uncertainty in AI Training Energy Estimation",
+              publisher="Newkirk, Fernandez, Koomey, Latif, Strubell, Shehabi, Samaras; "
+              "arXiv:2506.14551", year=2025,
+              locator="Abstract: even computationally intensive training workloads operate "
+                      "at only 76% of the 10.2 kW rating of an 8-GPU H100 node",
+              url="https://arxiv.org/abs/2506.14551"),
+    Reference(key="latif2025-h100-node-power", title="Single-Node Power Demand During AI "
+              "Training: Measurements on an 8-GPU NVIDIA H100 System",
+              publisher="Latif, Newkirk, Carbone, Munir, Lin, Koomey, Yu, Dong; IEEE Access "
+              "13 (arXiv:2412.08602)", year=2025,
+              locator="Maximum observed node power ~8.4 kW (8.48 kW), 18% below the rated "
+                      "10.2 kW, with GPUs near full utilization",
+              url="https://arxiv.org/abs/2412.08602"),
+    Reference(key="vadari2026-parking-tax", title="The Model Parking Tax: Quantifying the "
+              "Hidden Energy Cost of Always-On GPU Model Deployment",
+              publisher="S. S. Vadari; arXiv:2605.23918", year=2026,
+              locator="Idle power of H100 / A100 / L40S with and without a CUDA context; "
+                      "the context adds +26-50 W over bare idle on HBM GPUs",
+              url="https://arxiv.org/abs/2605.23918"),
+    Reference(key="alphabet-10k-2022", title="Alphabet Inc. Form 10-K for the fiscal year "
+              "ended December 31, 2022", publisher="Alphabet Inc. (SEC filing)", year=2023,
+              locator="Note 1 / MD&A: change in accounting estimate - useful life of servers "
+                      "extended from four to six years (network equipment to six years), "
+                      "effective 2023",
+              url="https://abc.xyz/investor/"),
+    Reference(key="epa-scghg-2023", title="Report on the Social Cost of Greenhouse Gases: "
+              "Estimates Incorporating Recent Scientific Advances",
+              publisher="U.S. Environmental Protection Agency", year=2023,
+              locator="Table ES.1: SC-CO2 for 2020 emissions, 2020 USD per metric ton: $120 "
+                      "(2.5% near-term discount rate), $190 (2.0%), $340 (1.5%)",
+              url="https://www.epa.gov/environmental-economics/scghg"),
+    Reference(key="luccioni2023-bloom", title="Estimating the Carbon Footprint of BLOOM, a "
+              "176B Parameter Language Model", publisher="Luccioni, Viguier, Ligozat; JMLR "
+              "24(253)", year=2023,
+              locator="Section 4.1 embodied emissions: ~150 kg CO2eq per A100 GPU and "
+                      "~2,500 kg CO2eq per HPE Apollo 6500 server (8 GPUs per node)",
+              url="https://jmlr.org/papers/v24/23-0069.html"),
+    Reference(key="subramani2021-fast-dpsgd", title="Enabling Fast Differentially Private "
+              "SGD via Just-in-Time Compilation and Vectorization",
+              publisher="Subramani, Vadivelu, Kamath; NeurIPS", year=2021,
+              locator="Abstract: DPSGD runtime overhead 'may be as large as two orders of "
+                      "magnitude'; with vectorization + JIT 'in many cases nearly matching "
+                      "the best non-private running times'",
+              url="https://arxiv.org/abs/2010.09063"),
+    Reference(key="iglovikov2026-jpeg-decode", title="Single-Thread JPEG Decoder Benchmarks "
+              "Mis-Evaluate ML Data Loaders", publisher="Iglovikov, Kosarevsky; "
+              "arXiv:2605.08731 (imread-benchmark)", year=2026,
+              locator="Single-thread decode throughput of the 50,000-image ImageNet "
+                      "validation set (img/s): pillow 360-726 across five 16-vCPU cloud CPUs "
+                      "(577 on Intel Xeon Platinum 8581C); fastest decoders 456-864",
+              url="https://arxiv.org/abs/2605.08731"),
+    Reference(key="imagenet-download-2012", title="ImageNet Large Scale Visual Recognition "
+              "Challenge 2012 (ILSVRC2012): download page",
+              publisher="image-net.org (Stanford / Princeton)", year=2012,
+              locator="Training images (Task 1 & 2): ILSVRC2012_img_train.tar, 138GB; "
+                      "1,281,167 training images in 1,000 classes",
+              url="https://image-net.org/challenges/LSVRC/2012/2012-downloads.php"),
+)
+
+# Llama 3 (Dubey et al. 2024), Section 3.3.4, Table 5: 54-day snapshot of Llama 3 405B
+# pre-training on 16,384 H100 GPUs (2,048 nodes of 8): 466 interruptions, 47 planned and
+# 419 unexpected. GPU-side root causes (counts): faulty GPU 148, GPU HBM3 memory 72, GPU
+# SRAM memory 19, GPU system processor 17, silent data corruption 6, GPU thermal interface
+# and sensor 6 -> 268. The table's percentage column (and the text's "58.7%") implies 246;
+# the counts, which sum to 419, are used for the value and the percentages for the range.
+_DAYS = 54
+_GPUS = 16_384
+_NODES = _GPUS // 8
+_HOURS = _DAYS * 24
+_UNEXPECTED = 419
+_GPU_SIDE_COUNT = 148 + 72 + 19 + 17 + 6 + 6                  # 268
+_GPU_SIDE_PERCENT = round(0.587 * _UNEXPECTED)                 # 246
+
+MFU_TRAINING_DENSE = Assumption(
+    id="mfu-training-dense", name="Model FLOPs utilisation, large dense LLM training",
+    aliases=("mfu",), value=0.41, unit="", low=0.38, high=0.43,
+    description="BF16 MFU of Llama 3 405B pre-training on H100 clusters (Llama 3 paper, "
+                "Table 4): 43% on 8,192 GPUs, 41% on 16,384 GPUs at 8K sequence length "
+                "(the main pre-training configuration, used as the value), 38% on 16,384 "
+                "GPUs with context parallelism at 131K sequence length.",
+    sources={"value": "dubey2024-llama3"})
+
+FAILURE_RATE_PER_GPU = Assumption(
+    id="failure-rate-per-gpu", name="Unexpected interruptions from GPU-side faults, per "
+    "GPU-hour", value=_GPU_SIDE_COUNT / (_GPUS * _HOURS), unit="1/hour",
+    low=_GPU_SIDE_PERCENT / (_GPUS * _HOURS), high=None,
+    description="Llama 3 paper, Table 5 (54-day snapshot, 16,384 H100 GPUs): 268 of the 419 "
+                "unexpected interruptions had GPU-side root causes (faulty GPU 148, HBM3 "
+                "72, SRAM 19, GPU system processor 17, silent data corruption 6, thermal "
+                "interface/sensor 6). 268 / (16,384 GPUs x 54 d x 24 h) = 1.26e-5 per "
+                "GPU-hour, i.e. a GPU-side interruption every ~4.8 h for the whole job. "
+                "The paper's own percentage (GPU issues = 58.7% of 419 = 246) gives the "
+                "low end, 1.16e-5; the table's 'faulty GPU' row prints 148 next to 30.1%, "
+                "which is inconsistent, and the counts (which sum to 419) are used.",
+    sources={"value": "dubey2024-llama3"})
+
+FAILURE_RATE_PER_NODE = Assumption(
+    id="failure-rate-per-node", name="Unexpected interruptions from non-GPU causes, per "
+    "node-hour", value=(_UNEXPECTED - _GPU_SIDE_COUNT) / (_NODES * _HOURS), unit="1/hour",
+    low=None, high=(_UNEXPECTED - _GPU_SIDE_PERCENT) / (_NODES * _HOURS),
+    description="Llama 3 paper, Table 5: the 419 - 268 = 151 unexpected interruptions not "
+                "attributed to the GPU (software bugs 54, network switch/cable 35, host "
+                "maintenance 32, NIC 7, NCCL watchdog timeouts 7, SSD, power supply, "
+                "chassis, IO expansion board, dependency, CPU, system memory) over 2,048 "
+                "nodes of 8 GPUs for 54 days: 151 / (2,048 x 1,296 h) = 5.69e-5 per "
+                "node-hour. With the paper's 58.7% GPU share instead of the counts, 173 "
+                "non-GPU interruptions give the high end, 6.52e-5.",
+    sources={"value": "dubey2024-llama3"})
+
+RESTART_TIME = Assumption(
+    id="restart-time", name="Time lost per failure (detect, restart, reload)",
+    value=0.10 * _DAYS * 86_400 / 466, unit="s", low=None, high=None,
+    description="Derived ceiling from the Llama 3 paper (Section 3.3.4): over the 54-day "
+                "snapshot there were 466 job interruptions and effective training time "
+                "stayed above 90%, so the mean time lost per interruption - detection, "
+                "restart, checkpoint reload and the work redone since the last checkpoint - "
+                "was at most 10% x 54 d / 466 = 1,001 s (~17 min). Pure restart time is "
+                "lower; a solver that also charges half a checkpoint interval of redone "
+                "work should treat this as an upper bound. No paper that reports the "
+                "restart component alone was verified for this entry.",
+    sources={"value": "dubey2024-llama3"})
+
+CHECKPOINT_STORAGE_BANDWIDTH = Assumption(
+    id="checkpoint-storage-bandwidth", name="Aggregate write bandwidth of the training "
+    "cluster's storage", value=2 * TB, unit="B/s", low=None, high=7 * TB,
+    description="Llama 3 paper, Section 3.3.1 (storage): the Tectonic distributed file "
+                "system serving the 16K-GPU cluster offers 240 PB on 7,500 SSD servers, "
+                "with 2 TB/s sustainable and 7 TB/s peak throughput; checkpoint writes are "
+                "bursty and saturate it. Sustained is the value, peak the high end.",
+    sources={"value": "dubey2024-llama3"})
+
+ADAM_BYTES_PER_PARAM = Assumption(
+    id="adam-bytes-per-param", name="Model-state bytes per parameter, mixed-precision Adam",
+    value=16.0, unit="B", low=None, high=None,
+    description="ZeRO (Rajbhandari et al., SC20), Section 3.1: fp16 parameters (2 B) + fp16 "
+                "gradients (2 B) + optimizer states K = 12 B (fp32 master parameters, "
+                "momentum and variance, 4 B each) = 16 bytes per parameter, excluding "
+                "activations and temporary buffers.",
+    sources={"value": "rajbhandari2020-zero"})
+
+GPU_IDLE_POWER_FRACTION = Assumption(
+    id="gpu-idle-power-fraction", name="Idle power of a datacenter GPU as a fraction of "
+    "its TDP", value=0.10, unit="", low=None, high=None,
+    description="Idle draw of an H100 SXM with a CUDA context resident, as a fraction of "
+                "its 700 W TDP: 0.10 (~70 W). Vadari (2026) measures idle power of H100 and "
+                "A100 with and without a CUDA context and finds that the context alone adds "
+                "26-50 W over bare idle on HBM GPUs, independent of how much memory is "
+                "allocated; the absolute per-device idle watts of that paper's tables were "
+                "NOT extracted for this entry, so 0.10 is the commonly reported nvidia-smi "
+                "idle level and must be checked against the paper before being relied on.",
+    sources={"value": "vadari2026-parking-tax"})
+
+TRAINING_POWER_FRACTION = Assumption(
+    id="training-power-fraction", name="Average power during large-model training as a "
+    "fraction of rated power", value=0.76, unit="", low=None, high=8.48 / 10.2,
+    description="Node-level measurements on 8-GPU H100 (HGX) servers at Brookhaven: even "
+                "computationally intensive training operates at only 76% of the node's "
+                "10.2 kW rating (Newkirk et al. 2025); the maximum observed draw was 8.48 kW "
+                "= 83% of rating (Latif et al. 2025), the high end. The fraction is of the "
+                "node rating, which includes CPUs, NICs and fans, and is used as the board-"
+                "level fraction of TDP.",
+    sources={"value": "newkirk2025-h100-node-power", "high": "latif2025-h100-node-power"})
+
+PUE_GLOBAL_AVERAGE = Assumption(
+    id="pue-global-average", name="Global average data-centre PUE", value=1.56, unit="",
+    low=1.55, high=1.59,
+    description="Uptime Institute Global Data Center Survey 2024: average annual PUE "
+                "reported by operators for their largest data centre, 1.56. Uptime's series "
+                "has stayed between 1.55 and 1.59 since 2020 (1.58 in 2023); hyperscale fleets "
+                "report much lower figures (e.g. AWS 1.15 in 2024).",
+    sources={"value": "uptime-survey-2024"})
+
+SERVER_AMORTISATION_YEARS = Assumption(
+    id="server-amortisation-years", name="Useful life used to depreciate servers",
+    value=6.0, unit="year", low=5.0, high=6.0,
+    description="Alphabet's 10-K for 2022 extended the estimated useful life of servers from "
+                "four to six years from 2023 (Microsoft made the same change in its fiscal "
+                "2023). The low end, 5 years, is Amazon's reduction for a subset of its "
+                "servers from 2025 (10-K for 2024), citing the faster pace of AI hardware.",
+    sources={"value": "alphabet-10k-2022"})
+
+CARBON_PRICE = Assumption(
+    id="carbon-price", name="Social cost of carbon", value=190.0, unit="USD/tCO2e",
+    low=120.0, high=340.0,
+    description="US EPA 2023 social cost of carbon (SC-CO2) for emissions in 2020, in 2020 "
+                "USD per metric ton of CO2: $190 at the central 2.0% near-term discount "
+                "rate; $120 (2.5%) and $340 (1.5%) bound it. This is a damage estimate, not "
+                "a market price.",
+    sources={"value": "epa-scghg-2023"})
+
+EMBODIED_CARBON_PER_GPU = Assumption(
+    id="embodied-carbon-per-gpu", name="Embodied emissions per accelerator incl. its "
+    "share of the server", value=150 + 2500 / 8, unit="kg", low=150.0, high=None,
+    description="Luccioni et al. (2023), BLOOM carbon footprint: ~150 kg CO2eq embodied "
+                "per A100 GPU and ~2,500 kg CO2eq per HPE Apollo 6500 Gen10 Plus server "
+                "holding 8 GPUs, so 150 + 2,500 / 8 = 462.5 kg CO2eq per GPU including its "
+                "share of the server (the GPU-only figure is the low end). The unit is kg "
+                "of CO2-equivalent.",
+    sources={"value": "luccioni2023-bloom"})
+
+DP_SGD_SLOWDOWN = Assumption(
+    id="dp-sgd-slowdown", name="Step-time multiplier of DP-SGD vs non-private SGD",
+    value=10.0, unit="", low=1.0, high=100.0,
+    description="Subramani, Vadivelu and Kamath (NeurIPS 2021): the runtime overhead of "
+                "DP-SGD with per-example gradients 'may be as large as two orders of "
+                "magnitude' (high: 100x), while vectorized, JIT-compiled implementations "
+                "(JAX, XLA-compiled TF Privacy) 'in many cases nearly match' non-private "
+                "running times (low: ~1x). The value is the geometric middle of that range, "
+                "10x, representing an unoptimised eager framework; it is a derived midpoint, "
+                "not a figure the paper prints.",
+    sources={"value": "subramani2021-fast-dpsgd"})
+
+JPEG_DECODE_RATE_PER_CORE = Assumption(
+    id="jpeg-decode-rate-per-core", name="ImageNet JPEG decode rate per CPU core",
+    value=577.0, unit="1/s", low=360.0, high=864.0,
+    description="Iglovikov and Kosarevsky (2026): single-thread decode of the full ImageNet "
+                "validation set from memory, Pillow on an Intel Xeon Platinum 8581C: 577 "
+                "images/s; Pillow ranges 360-726 across five cloud CPUs and the fastest "
+                "decoder per CPU reaches up to 864 (torchvision, AMD Zen 5). These are "
+                "DECODE-ONLY rates: RandomResizedCrop + flip + tensor conversion add further "
+                "per-image work, so the full augmentation pipeline is slower per core.",
+    sources={"value": "iglovikov2026-jpeg-decode"})
+
+IMAGENET_BYTES_PER_SAMPLE = Assumption(
+    id="imagenet-bytes-per-sample", name="Mean compressed size of an ILSVRC-2012 training "
+    "image", value=138 * 2**30 / 1_281_167, unit="B", low=138e9 / 1_281_167, high=None,
+    description="ILSVRC2012_img_train.tar is listed as 138GB for 1,281,167 training images. "
+                "Reading the listed size as GiB (the tar is ~147.9e9 bytes) gives "
+                "138 x 2^30 / 1,281,167 = 115,657 B (~113 KiB) per JPEG; reading it as "
+                "decimal GB gives the low end, 107,714 B. Tar headers (512 B per file plus "
+                "1,000 per-class inner archives) are under 1% of the total.",
+    sources={"value": "imagenet-download-2012"})
+
+ASSUMPTIONS: tuple[Assumption, ...] = (
+    MFU_TRAINING_DENSE,
+    FAILURE_RATE_PER_GPU,
+    FAILURE_RATE_PER_NODE,
+    RESTART_TIME,
+    CHECKPOINT_STORAGE_BANDWIDTH,
+    ADAM_BYTES_PER_PARAM,
+    GPU_IDLE_POWER_FRACTION,
+    TRAINING_POWER_FRACTION,
+    PUE_GLOBAL_AVERAGE,
+    SERVER_AMORTISATION_YEARS,
+    CARBON_PRICE,
+    EMBODIED_CARBON_PER_GPU,
+    DP_SGD_SLOWDOWN,
+    JPEG_DECODE_RATE_PER_CORE,
+    IMAGENET_BYTES_PER_SAMPLE,
+)

@@ -1,0 +1,616 @@
+"""The infrastructure zoo: fabrics, nodes, storage tiers, clusters and regions.
+
+Conventions (see :mod:`mlsysim_lab.catalog.infrastructure`): every figure is entered in
+the unit its source prints and stored in base units. Link bandwidths are stored per
+direction: a figure quoted as a bidirectional total is halved, and a line rate printed in
+Gb/s is divided by 8. Latencies are the per-message, per-step *alpha* of the alpha-beta
+collective model, taken from the hardware-latency tables of the NCCL / RCCL cost models
+(what the libraries themselves assume per ring step for small messages), not from switch
+port-to-port figures, which are an order of magnitude smaller. Grid intensities are in
+gCO2e/kWh, water in litres/kWh, electricity prices in USD/kWh. A figure that could not be
+sourced is left ``None``; where a required field had no region-specific source the notes
+say which cited fallback was used.
+"""
+
+from __future__ import annotations
+
+# Imported for their side effect: they register the reference keys reused below
+# (nvidia-a100-datasheet, nvidia-h100-datasheet, nvidia-hgx-platform, amd-mi300x-datasheet, ...).
+from mlsysim_lab.catalog.zoo import hardware as _hardware_zoo  # noqa: F401
+from mlsysim_lab.catalog import references
+from mlsysim_lab.catalog.hardware import GB, MB, TB
+from mlsysim_lab.catalog.infrastructure import Cluster, Fabric, Node, Region, StorageTier
+from mlsysim_lab.catalog.references import Reference
+
+#: Units used when entering figures as printed.
+Gbps = 1e9 / 8            # one gigabit per second, in bytes/s
+US = 1e-6                 # microsecond, in s
+MS = 1e-3                 # millisecond, in s
+LB_PER_KWH = 453.59237    # g per (lb/kWh): 1 lb = 453.59237 g
+KG_PER_KWH = 1000.0       # g per (kg/kWh)
+CENTS = 0.01              # USD per US cent
+
+references.register(
+    # --- Collective-library cost models (per-step latency) -----------------------------
+    Reference(key="nccl-tuning-2.20", title="NCCL 2.20.3 source, src/graph/tuning.cc: "
+              "hardware latency table hwLat used by the collective cost model",
+              publisher="NVIDIA (NCCL on GitHub)", year=2024,
+              locator="hwLat[NVLINK|PCI|NET][Ring][LL] = 0.6 / 1.0 / 2.7 us (Simple "
+              "protocol: 3.4 / 5.7 / 14.0 us); baseLat Ring LL 6.6 us per collective",
+              url="https://github.com/NVIDIA/nccl/blob/v2.20.3-1/src/graph/tuning.cc"),
+    Reference(key="rccl-tuning", title="RCCL source, src/graph/tuning.cc: rcclTuningModel "
+              "hardware latency tables", publisher="AMD (ROCm RCCL on GitHub)", year=2025,
+              locator="tuning_model_0/3/4/5/6 hwLat[NVLINK(=xGMI)][Ring][LL] = 0.8 us; "
+              "tuning_model_1/2 = 1.5 us",
+              url="https://github.com/ROCm/rccl/blob/develop/src/graph/tuning.cc"),
+    # --- Interconnect standards and system datasheets -----------------------------------
+    Reference(key="ieee-802.3ba-2010", title="IEEE Std 802.3ba-2010: Media Access Control "
+              "Parameters, Physical Layers and Management Parameters for 40 Gb/s and "
+              "100 Gb/s Operation", publisher="IEEE", year=2010,
+              locator="100GBASE-* MAC data rate 100 Gb/s",
+              url="https://standards.ieee.org/ieee/802.3ba/4571/"),
+    Reference(key="ieee-802.3bs-2017", title="IEEE Std 802.3bs-2017: Media Access Control "
+              "Parameters, Physical Layers and Management Parameters for 200 Gb/s and "
+              "400 Gb/s Operation", publisher="IEEE", year=2017,
+              locator="400GBASE-* MAC data rate 400 Gb/s",
+              url="https://standards.ieee.org/ieee/802.3bs/6157/"),
+    Reference(key="nvidia-dgx-a100-datasheet", title="NVIDIA DGX A100 datasheet: The "
+              "Universal System for AI Infrastructure", publisher="NVIDIA", year=2020,
+              locator="System specifications: 8x A100 80GB, system power usage 6.5 kW max, "
+              "networking 8x single-port ConnectX-6 VPI 200 Gb/s HDR InfiniBand, internal "
+              "storage 15 TB (4x 3.84 TB) U.2 NVMe",
+              url="https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/"
+                  "nvidia-dgx-a100-datasheet.pdf"),
+    Reference(key="nvidia-dgx-h100-datasheet", title="NVIDIA DGX H100 datasheet",
+              publisher="NVIDIA", year=2023,
+              locator="System specifications: 8x H100 SXM, system power usage ~10.2 kW max, "
+              "networking 4x OSFP ports serving 8x single-port ConnectX-7 VPI (400 Gb/s "
+              "InfiniBand/Ethernet), internal storage 8x 3.84 TB NVMe U.2",
+              url="https://resources.nvidia.com/en-us-dgx-systems/ai-enterprise-dgx"),
+    Reference(key="nvidia-dgx-a100-launch-2020", title="NVIDIA Ships World's Most Advanced "
+              "AI System - NVIDIA DGX A100 - to Fight COVID-19 (press release)",
+              publisher="NVIDIA Newsroom", year=2020,
+              locator="Availability: NVIDIA DGX A100 systems start at $199,000",
+              url="https://nvidianews.nvidia.com/news/nvidia-ships-worlds-most-advanced-ai-"
+                  "system-nvidia-dgx-a100-to-fight-covid-19-third-generation-dgx-packs-"
+                  "record-5-petaflops-of-ai-performance"),
+    Reference(key="azure-nd-mi300x-v5", title="ND MI300X v5 sizes series (Azure virtual "
+              "machines documentation)", publisher="Microsoft Learn", year=2024,
+              locator="8x AMD Instinct MI300X per VM; one 400 Gb/s back-end NIC per GPU "
+              "(3.2 Tb/s per VM)",
+              url="https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/"
+                  "gpu-accelerated/ndmi300xv5-series"),
+    Reference(key="aws-p4d-launch-2020", title="Amazon EC2 P4d instances: p4d.24xlarge "
+              "on-demand price (launch announcement and EC2 pricing page)",
+              publisher="Amazon Web Services", year=2020,
+              locator="p4d.24xlarge (8x A100 40GB, 400 Gb/s EFA): $32.7726 per hour "
+              "on-demand, US East (N. Virginia), Linux",
+              url="https://aws.amazon.com/ec2/instance-types/p4/"),
+    Reference(key="nextplatform-p5-pricing-2023", title="H100 GPU Instance Pricing On AWS: "
+              "Grin And Bear It", publisher="The Next Platform (T. Prickett Morgan)",
+              year=2023, locator="p5.48xlarge (8x H100) on-demand price at launch, "
+              "$98.32 per hour, US East",
+              url="https://www.nextplatform.com/2023/07/27/h100-gpu-instance-pricing-on-aws-"
+                  "grin-and-bear-it/"),
+    # --- Storage ---------------------------------------------------------------------------
+    Reference(key="micron-9200-datasheet", title="Micron 9200 NVMe SSDs product flyer / "
+              "datasheet (MTFDHAL3T8TCT, 3.84 TB 9200 PRO)", publisher="Micron Technology",
+              year=2017, locator="Steady-state performance: sequential 128 KB read up to "
+              "3.50 GB/s; latency to media, typical (QD=1): READ 92-150 us",
+              url="https://www.micron.com/products/storage/ssd/data-center-ssd/9200-ssd"),
+    Reference(key="nvidia-superpod-h100-ra", title="NVIDIA DGX SuperPOD: Next Generation "
+              "Scalable Infrastructure for AI Leadership. Reference Architecture featuring "
+              "NVIDIA DGX H100 systems (RA-11333-001)", publisher="NVIDIA", year=2023,
+              locator="SU of 32 DGX H100; RA focused on 4 SUs (128 node slots, 127 DGX + "
+              "UFM in Table 7); rail-optimized full fat-tree NDR 400 Gb/s compute fabric; "
+              "storage fabric: a GDS-enabled application should read at over 40 GBps",
+              url="https://docs.nvidia.com/dgx-superpod/reference-architecture-scalable-"
+                  "infrastructure-h100/latest/"),
+    Reference(key="nvidia-superpod-a100-ra", title="NVIDIA DGX SuperPOD: Scalable "
+              "Infrastructure for AI Leadership. NVIDIA DGX A100 System Reference "
+              "Architecture (RA-09950-001)", publisher="NVIDIA", year=2020,
+              locator="Scalable units of 20 DGX A100; compute fabric: full fat-tree, "
+              "rail-optimized, one 200 Gb/s HDR InfiniBand port per GPU",
+              url="https://images.nvidia.com/aem-dam/Solutions/Data-Center/gated-resources/"
+                  "nvidia-dgx-superpod-a100.pdf"),
+    Reference(key="aws-fsx-lustre-docs", title="What is Amazon FSx for Lustre? (FSx for "
+              "Lustre user guide)", publisher="Amazon Web Services", year=2024,
+              locator="Overview: up to terabytes per second of throughput, millions of "
+              "IOPS, sub-millisecond latencies",
+              url="https://docs.aws.amazon.com/fsx/latest/LustreGuide/what-is.html"),
+    Reference(key="aws-s3-performance-guidelines", title="Best practices design patterns: "
+              "optimizing Amazon S3 performance", publisher="Amazon Web Services (Amazon S3 "
+              "user guide)", year=2024,
+              locator="Performance guidelines: at least 3,500 PUT/COPY/POST/DELETE or 5,500 "
+              "GET/HEAD requests/s per partitioned prefix; latency-sensitive applications: "
+              "first-byte latency of roughly 100-200 ms",
+              url="https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
+                  "optimizing-performance.html"),
+    Reference(key="vassallo2019-s3-benchmark", title="s3-benchmark: measure Amazon S3's "
+              "performance from any location (README results for all EC2 instance types)",
+              publisher="D. Vassallo (GitHub)", year=2019,
+              locator="Maximum download throughput per instance: c5n.18xlarge 8,003 MB/s; "
+                      "p3dn.24xlarge 6,269 MB/s",
+              url="https://github.com/dvassallo/s3-benchmark"),
+    # --- Grid carbon -------------------------------------------------------------------------
+    Reference(key="eia-faq-co2-per-kwh", title="FAQ: How much carbon dioxide is produced "
+              "per kilowatthour of U.S. electricity generation?",
+              publisher="U.S. Energy Information Administration", year=2024,
+              locator="2023: 4.18 trillion kWh, 1.53 billion metric tons CO2, about "
+                      "0.81 pounds of CO2 per kWh (utility-scale generation)",
+              url="https://www.eia.gov/tools/faqs/faq.php?id=74&t=11"),
+    Reference(key="epa-egrid2022", title="Emissions & Generation Resource Integrated "
+              "Database (eGRID2022), state total output emission rates",
+              publisher="U.S. Environmental Protection Agency", year=2024,
+              locator="State output CO2e rates (2022 data): IA ~0.36, TX ~0.39, CA ~0.21 "
+                      "kg CO2e/kWh",
+              url="https://www.epa.gov/egrid"),
+    Reference(key="eia-electric-power-annual-2023", title="Electric Power Annual 2023",
+              publisher="U.S. Energy Information Administration", year=2024,
+              locator="Average revenue per kWh by state and sector, 2023 (industrial: "
+              "California 18.64, Iowa 6.91, Texas 6.60 cents/kWh); Table 9.5 CO2 by state "
+              "(Iowa 2022: 26,163 thousand t)",
+              url="https://www.eia.gov/electricity/annual/"),
+    Reference(key="eia-state-data-iowa", title="Iowa State Profile and Energy Estimates: "
+              "profile data (electricity prices)", publisher="U.S. Energy Information "
+              "Administration", year=2025,
+              locator="Electricity, industrial: Iowa 6.43 cents/kWh, U.S. average 8.21 "
+                      "cents/kWh, October 2024",
+              url="https://www.eia.gov/state/data.php?sid=IA"),
+    Reference(key="hydro-quebec-air-emissions", title="Atmospheric emissions (Hydro-Quebec "
+              "sustainable development: energy and environment)", publisher="Hydro-Quebec",
+              year=2017, locator="Activities in 2016: atmospheric emissions from electricity "
+              "generation and purchases in Quebec: 360 t CO2/TWh",
+              url="http://www.hydroquebec.com/sustainable-development/energy-environment/"
+                  "atmospheric-emissions.html"),
+    Reference(key="nve-klimadeklarasjon-2023", title="Lavt klimagassutslipp knyttet til "
+              "norsk stromforbruk i 2023 (climate declaration for physically delivered "
+              "electricity 2023)", publisher="Norwegian Water Resources and Energy "
+              "Directorate (NVE)", year=2024,
+              locator="2023: 15 g CO2e/kWh (2022: 19), including imports",
+              url="https://www.nve.no/nytt-fra-nve/nyheter-energi/lavt-klimagassutslipp-"
+                  "knyttet-til-norsk-stroemforbruk-i-2023/"),
+    Reference(key="rte-bilan-2023", title="Bilan electrique 2023: emissions de gaz a effet "
+              "de serre du systeme electrique", publisher="RTE (Reseau de transport "
+              "d'electricite)", year=2024,
+              locator="Carbon intensity of French electricity production in 2023: "
+                      "32 gCO2eq/kWh (16.1 MtCO2eq)",
+              url="https://analysesetdonnees.rte-france.com/en/node/366"),
+    Reference(key="uba-strommix-2023", title="Entwicklung der spezifischen Treibhausgas-"
+              "Emissionen des deutschen Strommix in den Jahren 1990-2023",
+              publisher="Umweltbundesamt (German Environment Agency)", year=2024,
+              locator="CO2 emission factor of the German electricity mix, 2023 (estimate): "
+                      "380 g/kWh",
+              url="https://www.umweltbundesamt.de/publikationen"),
+    Reference(key="kobize-wskazniki-2023", title="Wskazniki emisyjnosci CO2, SO2, NOx, CO i "
+              "pylu calkowitego dla energii elektrycznej (emission factors for electricity, "
+              "data for 2023)", publisher="KOBiZE (National Centre for Emissions Management, "
+              "Poland)", year=2024,
+              locator="CO2 factor for electricity produced in fuel-combustion installations, "
+                      "2023: 743 kg/MWh",
+              url="https://www.kobize.pl/pl/article/wskazniki-emisyjnosci/id/2473/"),
+    Reference(key="cea-co2-baseline-v20", title="CO2 Baseline Database for the Indian Power "
+              "Sector, User Guide Version 20.0", publisher="Central Electricity Authority, "
+              "Ministry of Power, Government of India", year=2024,
+              locator="FY 2023-24 weighted average emission rate (incl. RE): "
+                      "0.727 tCO2/MWh",
+              url="https://cea.nic.in/cdm-co2-baseline-database/?lang=en"),
+    Reference(key="ema-ses-gef", title="Singapore Energy Statistics: electricity grid "
+              "emission factor (average operating margin)", publisher="Energy Market "
+              "Authority of Singapore", year=2023,
+              locator="Grid emission factor 2022: about 0.42 kg CO2/kWh",
+              url="https://www.ema.gov.sg/resources/singapore-energy-statistics"),
+    # --- Data-centre overheads and water -----------------------------------------------------
+    Reference(key="uptime-survey-2024", title="Uptime Institute Global Data Center Survey "
+              "2024", publisher="Uptime Institute", year=2024,
+              locator="Average annual PUE of respondents' largest data centre: 1.56 (2023: "
+                      "1.58; 1.55-1.59 since 2020)",
+              url="https://uptimeinstitute.com/resources/research-and-reports/"
+                  "uptime-institute-global-data-center-survey-results-2024"),
+    Reference(key="shehabi2016-lbnl", title="United States Data Center Energy Usage Report "
+              "(LBNL-1005775)", publisher="Shehabi et al.; Lawrence Berkeley National "
+              "Laboratory", year=2016,
+              locator="Water: on average 1.8 L of water consumed on site per kWh used by a "
+                      "data centre; 7.6 L per kWh consumed in generating the electricity "
+                      "(US averages, 2014)",
+              url="https://eta.lbl.gov/publications/united-states-data-center-energy"),
+)
+
+
+# ======================================================================================
+# Fabrics
+# ======================================================================================
+
+_NVLINK_LATENCY_NOTE = (
+    "Latency is NCCL's per-step hardware latency for a ring step over NVLink with the "
+    "low-latency (LL) protocol, 0.6 us (NCCL 2.20.3 tuning.cc hwLat); it covers the "
+    "GPU-to-GPU flag/data handshake of one pipeline step, not the ~6.6 us per-collective "
+    "base launch latency (baseLat), which NCCL adds once per call. The Simple protocol "
+    "used for large messages models 3.4 us per step. NCCL does not distinguish NVLink "
+    "generations, so NVLink 3/4/5 share this figure.")
+
+NVLINK3 = Fabric(
+    id="nvlink3", name="NVLink 3 (A100, via NVSwitch)", aliases=("nvlink-a100",),
+    scope="scale-up", bandwidth=600 * GB / 2, latency=0.6 * US,
+    sources={"bandwidth": "nvidia-a100-datasheet", "latency": "nccl-tuning-2.20"},
+    notes="A100 SXM NVLink is quoted as 600 GB/s total bidirectional per GPU (12 links); "
+          "stored as 300 GB/s per direction. " + _NVLINK_LATENCY_NOTE)
+
+NVLINK4 = Fabric(
+    id="nvlink4", name="NVLink 4 (H100, via NVSwitch)", aliases=("nvlink-h100",),
+    scope="scale-up", bandwidth=900 * GB / 2, latency=0.6 * US,
+    sources={"bandwidth": "nvidia-h100-datasheet", "latency": "nccl-tuning-2.20"},
+    notes="H100 SXM NVLink is quoted as 900 GB/s total bidirectional per GPU (18 links); "
+          "stored as 450 GB/s per direction. " + _NVLINK_LATENCY_NOTE)
+
+NVLINK5 = Fabric(
+    id="nvlink5", name="NVLink 5 (B200, via NVSwitch)", aliases=("nvlink-b200",),
+    scope="scale-up", bandwidth=1.8 * TB / 2, latency=0.6 * US,
+    sources={"bandwidth": "nvidia-hgx-platform", "latency": "nccl-tuning-2.20"},
+    notes="HGX B200 NVLink GPU-to-GPU bandwidth is quoted as 1.8 TB/s total bidirectional "
+          "per GPU; stored as 900 GB/s per direction. " + _NVLINK_LATENCY_NOTE)
+
+INFINITY_FABRIC_MI300X = Fabric(
+    id="infinity-fabric-mi300x", name="AMD Infinity Fabric (MI300X, 7 xGMI links, "
+    "fully connected)", aliases=("xgmi-mi300x",),
+    scope="scale-up", bandwidth=7 * 128 * GB / 2, latency=0.8 * US,
+    sources={"bandwidth": "amd-mi300x-datasheet", "latency": "rccl-tuning"},
+    notes="Each of the 7 GPU-to-GPU Infinity Fabric links is quoted at 128 GB/s "
+          "(bidirectional), 896 GB/s aggregate per GPU; stored as 7 x 64 = 448 GB/s per "
+          "direction. Unlike NVSwitch systems the 8 GPUs are directly connected, so one GPU "
+          "reaches any single peer at only 64 GB/s per direction; the figure is the "
+          "aggregate a ring/all-to-all can use. Latency is RCCL's per-step hardware latency "
+          "for a ring step over xGMI with the LL protocol (0.8 us in most rcclTuningModel "
+          "tables; 1.5 us in two of them). Which table applies to MI300X (gfx942) is set "
+          "per platform model and was not pinned down; 0.8 us is the common value.")
+
+PCIE_GEN4_X16 = Fabric(
+    id="pcie-gen4-x16", name="PCI Express 4.0 x16", aliases=("pcie4", "pcie-gen4"),
+    scope="host", bandwidth=64 * GB / 2, latency=1.0 * US,
+    sources={"bandwidth": "nvidia-l4-product-page", "latency": "nccl-tuning-2.20"},
+    notes="Printed by NVIDIA as 64 GB/s for PCIe Gen4 x16 (both directions); stored as "
+          "32 GB/s per direction (16 GT/s x 16 lanes with 128b/130b encoding, before TLP "
+          "overhead). Latency is NCCL's per-step ring LL hardware latency over PCI, 1.0 us "
+          "(Simple protocol: 5.7 us).")
+
+PCIE_GEN5_X16 = Fabric(
+    id="pcie-gen5-x16", name="PCI Express 5.0 x16", aliases=("pcie5", "pcie-gen5"),
+    scope="host", bandwidth=128 * GB / 2, latency=1.0 * US,
+    sources={"bandwidth": "nvidia-h100-datasheet", "latency": "nccl-tuning-2.20"},
+    notes="Printed in the H100 datasheet as 'PCIe Gen5: 128 GB/s' (both directions); "
+          "stored as 64 GB/s per direction. Latency as for Gen4 (NCCL does not model PCIe "
+          "generations separately): 1.0 us per ring LL step.")
+
+_NET_LATENCY_NOTE = (
+    "Latency is NCCL's per-step hardware latency for an inter-node ring step with the LL "
+    "protocol, 2.7 us (NCCL 2.20.3 tuning.cc hwLat NET; Simple protocol 14 us). It covers "
+    "the NIC-to-NIC round of one pipeline step including proxy-thread and RDMA posting "
+    "overheads and a few switch hops (a switch port-to-port hop alone is ~0.1-0.3 us). NCCL "
+    "uses the same NET figure for InfiniBand and RoCE, so all scale-out fabrics share it.")
+
+INFINIBAND_HDR = Fabric(
+    id="infiniband-hdr", name="InfiniBand HDR (200 Gb/s per port)", aliases=("hdr", "ib-hdr"),
+    scope="scale-out", bandwidth=200 * Gbps, latency=2.7 * US,
+    sources={"bandwidth": "nvidia-dgx-a100-datasheet", "latency": "nccl-tuning-2.20"},
+    notes="HDR line rate 200 Gb/s per port per direction (ConnectX-6 VPI in the DGX A100) "
+          "= 25 GB/s. " + _NET_LATENCY_NOTE)
+
+INFINIBAND_NDR = Fabric(
+    id="infiniband-ndr", name="InfiniBand NDR (400 Gb/s per port)", aliases=("ndr", "ib-ndr"),
+    scope="scale-out", bandwidth=400 * Gbps, latency=2.7 * US,
+    sources={"bandwidth": "nvidia-dgx-h100-datasheet", "latency": "nccl-tuning-2.20"},
+    notes="NDR line rate 400 Gb/s per port per direction (ConnectX-7 in the DGX H100) = "
+          "50 GB/s. " + _NET_LATENCY_NOTE)
+
+ETHERNET_100G = Fabric(
+    id="ethernet-100g", name="100 Gigabit Ethernet (RoCE v2)", aliases=("100gbe",),
+    scope="scale-out", bandwidth=100 * Gbps, latency=2.7 * US,
+    sources={"bandwidth": "ieee-802.3ba-2010", "latency": "nccl-tuning-2.20"},
+    notes="MAC data rate 100 Gb/s per direction = 12.5 GB/s; Ethernet/IP/UDP/RoCE headers "
+          "leave roughly 95% of it for payload at 4 KiB MTU. " + _NET_LATENCY_NOTE)
+
+ETHERNET_400G = Fabric(
+    id="ethernet-400g", name="400 Gigabit Ethernet (RoCE v2)", aliases=("400gbe",),
+    scope="scale-out", bandwidth=400 * Gbps, latency=2.7 * US,
+    sources={"bandwidth": "ieee-802.3bs-2017", "latency": "nccl-tuning-2.20"},
+    notes="MAC data rate 400 Gb/s per direction = 50 GB/s. " + _NET_LATENCY_NOTE)
+
+FABRICS: tuple[Fabric, ...] = (
+    NVLINK3, NVLINK4, NVLINK5, INFINITY_FABRIC_MI300X, PCIE_GEN4_X16, PCIE_GEN5_X16,
+    INFINIBAND_HDR, INFINIBAND_NDR, ETHERNET_100G, ETHERNET_400G,
+)
+
+
+# ======================================================================================
+# Nodes
+# ======================================================================================
+
+DGX_A100 = Node(
+    id="dgx-a100", name="NVIDIA DGX A100 (8x A100 80GB)", aliases=("dgx-a100-80gb",),
+    accelerator="a100-80gb-sxm", accelerators=8,
+    scale_up_fabric="nvlink3", scale_out_fabric="infiniband-hdr", scale_out_ports=8,
+    max_power=6.5e3, price=199_000, cloud_price_per_hour=32.7726,
+    cloud_instance="AWS p4d.24xlarge",
+    sources={"accelerators": "nvidia-dgx-a100-datasheet",
+             "max_power": "nvidia-dgx-a100-datasheet",
+             "scale_out_ports": "nvidia-dgx-a100-datasheet",
+             "price": "nvidia-dgx-a100-launch-2020",
+             "cloud_price_per_hour": "aws-p4d-launch-2020"},
+    notes="8 single-port ConnectX-6 200 Gb/s HDR compute ports (one per GPU); the two "
+          "dual-port storage/in-band NICs are not counted. Max power 6.5 kW (datasheet). "
+          "Price: 'DGX A100 systems start at $199,000' (launch press release, May 2020, "
+          "40GB-GPU configuration). Cloud price: AWS p4d.24xlarge on-demand $32.7726/h, "
+          "US East (N. Virginia), Linux, as listed from its November 2020 launch; it is an "
+          "A100 40GB (not 80GB) instance with 4x 100 Gb/s EFA, so it is the DGX A100-class "
+          "equivalent, not an identical machine. Cloud prices change; check the EC2 "
+          "pricing page before relying on it.")
+
+DGX_H100 = Node(
+    id="dgx-h100", name="NVIDIA DGX H100 (8x H100 SXM)", aliases=("dgx-h100-640gb",),
+    accelerator="h100-sxm", accelerators=8,
+    scale_up_fabric="nvlink4", scale_out_fabric="infiniband-ndr", scale_out_ports=8,
+    max_power=10.2e3, price=None, cloud_price_per_hour=98.32,
+    cloud_instance="AWS p5.48xlarge",
+    sources={"accelerators": "nvidia-dgx-h100-datasheet",
+             "max_power": "nvidia-dgx-h100-datasheet",
+             "scale_out_ports": "nvidia-dgx-h100-datasheet",
+             "cloud_price_per_hour": "nextplatform-p5-pricing-2023"},
+    notes="4 OSFP ports serve 8 single-port ConnectX-7 VPI at 400 Gb/s (one per GPU); the "
+          "BlueField-3 storage/in-band DPUs are not counted. Max power ~10.2 kW (datasheet; "
+          "measured training peaks are lower, see the training-power-fraction assumption). "
+          "NVIDIA publishes no list price for the DGX H100, so price is unset. Cloud price: "
+          "AWS p5.48xlarge on-demand $98.32/h at its July 2023 launch (US East), as reported "
+          "by The Next Platform; AWS cut P5 on-demand prices by up to 45% in June 2024, so "
+          "the current figure is lower - check the EC2 pricing page.")
+
+DGX_B200 = Node(
+    id="dgx-b200", name="NVIDIA DGX B200 (8x B200)", aliases=(),
+    accelerator="b200", accelerators=8,
+    scale_up_fabric="nvlink5", scale_out_fabric="infiniband-ndr", scale_out_ports=8,
+    max_power=14.3e3, price=None, cloud_price_per_hour=None, cloud_instance=None,
+    sources={"accelerators": "nvidia-dgx-b200-datasheet",
+             "max_power": "nvidia-dgx-b200-datasheet",
+             "scale_out_ports": "nvidia-dgx-b200-datasheet"},
+    notes="Datasheet: 8x Blackwell GPUs; system power ~14.3 kW max; 4 OSFP ports serving "
+          "8 single-port ConnectX-7 VPI at up to 400 Gb/s InfiniBand/Ethernet (one per "
+          "GPU), modelled as NDR InfiniBand. No public list price or citable on-demand "
+          "cloud price was found, so both are unset.")
+
+MI300X_PLATFORM = Node(
+    id="mi300x-platform", name="AMD Instinct MI300X Platform (8x MI300X OAM)",
+    aliases=("mi300x-8",),
+    accelerator="mi300x", accelerators=8,
+    scale_up_fabric="infinity-fabric-mi300x", scale_out_fabric="ethernet-400g",
+    scale_out_ports=8, max_power=8 * 750.0, price=None, cloud_price_per_hour=None,
+    cloud_instance=None,
+    sources={"accelerators": "amd-mi300x-datasheet", "max_power": "amd-mi300x-datasheet",
+             "scale_out_ports": "azure-nd-mi300x-v5"},
+    notes="Eight MI300X OAMs fully connected by Infinity Fabric. max_power is a LOWER "
+          "BOUND: 8 x the 750 W typical board power of the AMD datasheet, i.e. the GPUs "
+          "only; AMD publishes no whole-platform figure and host CPUs, NICs, memory and "
+          "fans add several kW (OEM MI300X servers ship 6 x ~3 kW power supplies). Scale-"
+          "out: one 400 Gb/s NIC per GPU as deployed in Azure ND MI300X v5 (which uses "
+          "InfiniBand there); it is modelled here as 400 GbE RoCE, as in AMD's Ethernet-"
+          "based reference designs. No list or citable on-demand price.")
+
+NODES: tuple[Node, ...] = (DGX_A100, DGX_H100, DGX_B200, MI300X_PLATFORM)
+
+
+# ======================================================================================
+# Storage tiers
+# ======================================================================================
+
+LOCAL_NVME = StorageTier(
+    id="local-nvme", name="Local datacenter NVMe SSD (one U.2 drive)",
+    aliases=("nvme", "local-ssd"),
+    remote=False, read_bandwidth=3.50 * GB, latency=92 * US,
+    sources={"read_bandwidth": "micron-9200-datasheet", "latency": "micron-9200-datasheet"},
+    notes="One 3.84 TB datacenter NVMe drive (Micron 9200 PRO, PCIe Gen3 x4): sequential "
+          "128 KB read up to 3.50 GB/s; typical QD1 read latency 92-150 us, the low end is "
+          "used. This is a single drive, not the node: a DGX A100 has 4 and a DGX H100 8 "
+          "such U.2 drives in a RAID-0 cache, and PCIe Gen4 drives roughly double the "
+          "per-drive bandwidth, so a node's local cache can read several times faster than "
+          "this figure.")
+
+PARALLEL_FS = StorageTier(
+    id="parallel-fs", name="Parallel file system (Lustre-class, per node)",
+    aliases=("lustre", "pfs"),
+    remote=True, read_bandwidth=40 * GB, latency=1 * MS,
+    sources={"read_bandwidth": "nvidia-superpod-h100-ra", "latency": "aws-fsx-lustre-docs"},
+    notes="Read bandwidth: the DGX SuperPOD H100 reference architecture states that, over "
+          "the storage fabric, a GPUDirect-Storage-enabled application should read at over "
+          "40 GBps per DGX node (the RA's top storage tier; the aggregate is shared by all "
+          "nodes and capped by the file system). Latency: Lustre-class file systems such as "
+          "Amazon FSx for Lustre advertise 'sub-millisecond latencies'; 1 ms is used as the "
+          "upper bound of that claim.")
+
+OBJECT_STORE = StorageTier(
+    id="object-store", name="Object store (Amazon S3, per client instance)",
+    aliases=("s3",),
+    remote=True, read_bandwidth=6269 * MB, latency=100 * MS,
+    sources={"read_bandwidth": "vassallo2019-s3-benchmark",
+             "latency": "aws-s3-performance-guidelines"},
+    notes="Read bandwidth: maximum measured S3 download throughput of one p3dn.24xlarge "
+          "(8x V100, 100 Gb/s network) GPU instance, 6,269 MB/s, with many parallel "
+          "connections (best instance in the same benchmark: c5n.18xlarge, 8,003 MB/s). A "
+          "single connection is far slower, and per-prefix request limits (5,500 GET/s per "
+          "partitioned prefix) bound small-object reads. Latency: AWS documents first-byte "
+          "latencies of roughly 100-200 ms for latency-sensitive applications; the low end "
+          "is used.")
+
+STORAGE_TIERS: tuple[StorageTier, ...] = (LOCAL_NVME, PARALLEL_FS, OBJECT_STORE)
+
+
+# ======================================================================================
+# Clusters
+# ======================================================================================
+
+DGX_H100_1024 = Cluster(
+    id="dgx-h100-1024", name="DGX SuperPOD H100, 4 scalable units (1,024 GPUs)",
+    aliases=("superpod-h100",),
+    node="dgx-h100", nodes=128, oversubscription=1.0,
+    sources={"nodes": "nvidia-superpod-h100-ra", "oversubscription": "nvidia-superpod-h100-ra"},
+    notes="The SuperPOD H100 RA is built from scalable units of 32 DGX H100 and focuses on "
+          "4 SUs = 128 node slots (its component table lists 127 DGX H100 plus UFM "
+          "appliances in the fourth SU); 128 is used so the cluster has exactly 1,024 GPUs. "
+          "Compute fabric: rail-optimized, full (non-blocking) fat tree of NDR 400 Gb/s "
+          "InfiniBand, one port per GPU.")
+
+DGX_H100_256 = Cluster(
+    id="dgx-h100-256", name="DGX SuperPOD H100, 1 scalable unit (256 GPUs)",
+    aliases=("superpod-h100-su",),
+    node="dgx-h100", nodes=32, oversubscription=1.0,
+    sources={"nodes": "nvidia-superpod-h100-ra", "oversubscription": "nvidia-superpod-h100-ra"},
+    notes="One SuperPOD scalable unit: 32 DGX H100 on a rail-optimized non-blocking NDR "
+          "fat tree.")
+
+DGX_A100_256 = Cluster(
+    id="dgx-a100-256", name="DGX A100 cluster on HDR InfiniBand (256 GPUs)", aliases=(),
+    node="dgx-a100", nodes=32, oversubscription=1.0,
+    sources={"nodes": "nvidia-superpod-a100-ra", "oversubscription": "nvidia-superpod-a100-ra"},
+    notes="Topology per the DGX SuperPOD A100 RA: rail-optimized full fat tree of HDR "
+          "200 Gb/s InfiniBand, one port per GPU. The A100 RA's scalable unit is 20 DGX "
+          "A100 (SuperPODs of 20-140 nodes), so 32 nodes (1.6 SUs) is a lab size chosen to "
+          "match the 256-GPU H100 unit, not an RA configuration.")
+
+CLUSTERS: tuple[Cluster, ...] = (DGX_H100_1024, DGX_H100_256, DGX_A100_256)
+
+
+# ======================================================================================
+# Regions
+# ======================================================================================
+
+_PUE_NOTE = ("PUE: no region-specific survey figure was sourced, so the Uptime Institute "
+             "2024 global average (1.56) is used.")
+_US_WATER_NOTE = ("Water: LBNL (Shehabi et al. 2016) US averages - 1.8 L/kWh consumed on "
+                  "site and 7.6 L/kWh consumed generating the electricity; national, not "
+                  "state-specific (2014 data). Hyperscale sites report far lower on-site "
+                  "WUE (e.g. AWS 0.25 L/kWh in 2021).")
+_NO_WATER_NOTE = ("Water: no citable regional on-site WUE or generation water intensity "
+                  "was found, so both are unset.")
+_UPTIME_PUE = 1.56
+
+QUEBEC = Region(
+    id="quebec", name="Quebec, Canada (Hydro-Quebec grid)", aliases=("qc",),
+    country="Canada", year=2016, grid_intensity=0.36,  # 360 t CO2/TWh = 0.36 g/kWh
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "hydro-quebec-air-emissions", "pue": "uptime-survey-2024"},
+    notes="Grid: Hydro-Quebec reports 360 t CO2/TWh (0.36 g/kWh) for electricity generated "
+          "and purchased in Quebec in 2016 (direct combustion emissions only; reservoir "
+          "emissions and life-cycle emissions are excluded, and Canada's National Inventory "
+          "Report gives a somewhat higher provincial generation intensity of a few g/kWh). "
+          "Newer Hydro-Quebec labels were not retrieved. " + _PUE_NOTE + " "
+          + _NO_WATER_NOTE + " Price: Hydro-Quebec Rate L (large power) combines energy and "
+          "demand charges in CAD; no single USD/kWh figure was sourced, so it is unset.")
+
+NORWAY = Region(
+    id="norway", name="Norway", aliases=("no",),
+    country="Norway", year=2023, grid_intensity=15.0,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "nve-klimadeklarasjon-2023", "pue": "uptime-survey-2024"},
+    notes="Grid: NVE's climate declaration for physically delivered electricity, 2023: "
+          "15 g CO2e/kWh including imports (2022: 19). " + _PUE_NOTE + " " + _NO_WATER_NOTE
+          + " Price: Eurostat non-household prices were not retrieved per country; unset.")
+
+FRANCE = Region(
+    id="france", name="France", aliases=("fr",),
+    country="France", year=2023, grid_intensity=32.0,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "rte-bilan-2023", "pue": "uptime-survey-2024"},
+    notes="Grid: RTE Bilan electrique 2023, carbon intensity of French electricity "
+          "production 32 gCO2eq/kWh (direct emissions; life-cycle figures such as Ember's "
+          "are higher). " + _PUE_NOTE + " " + _NO_WATER_NOTE + " Price: unset (Eurostat "
+          "country value not retrieved).")
+
+US_AVERAGE = Region(
+    id="us-average", name="United States (average)", aliases=("us", "usa"),
+    country="United States", year=2023, grid_intensity=0.81 * LB_PER_KWH,
+    pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=8.21 * CENTS,
+    sources={"grid_intensity": "eia-faq-co2-per-kwh", "pue": "uptime-survey-2024",
+             "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
+             "electricity_price": "eia-state-data-iowa"},
+    notes="Grid: EIA, 2023 utility-scale generation emitted about 0.81 lb CO2/kWh = "
+          "367 g/kWh (CO2 only). " + _PUE_NOTE + " " + _US_WATER_NOTE + " Price: EIA US "
+          "average industrial price, 8.21 cents/kWh for October 2024 (a single month, as "
+          "shown on EIA's state profile pages; the annual 2023 US figure was not retrieved).")
+
+IOWA = Region(
+    id="iowa", name="Iowa, USA", aliases=("ia", "us-iowa"),
+    country="United States", year=2022, grid_intensity=0.36 * KG_PER_KWH,
+    pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=6.91 * CENTS,
+    sources={"grid_intensity": "epa-egrid2022", "pue": "uptime-survey-2024",
+             "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
+             "electricity_price": "eia-electric-power-annual-2023"},
+    notes="Grid: eGRID2022 state total-output CO2e rate ~0.36 kg/kWh (two significant "
+          "figures). Cross-check: EIA Electric Power Annual, Iowa 2022 power-sector CO2 "
+          "26,163 thousand t over ~71.3 TWh net generation = 367 g/kWh. Iowa is ~60% wind. "
+          "Price: EIA, Iowa industrial average revenue 2023, 6.91 cents/kWh. " + _PUE_NOTE
+          + " " + _US_WATER_NOTE)
+
+CALIFORNIA = Region(
+    id="california", name="California, USA", aliases=("ca", "us-california"),
+    country="United States", year=2022, grid_intensity=0.21 * KG_PER_KWH,
+    pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=18.64 * CENTS,
+    sources={"grid_intensity": "epa-egrid2022", "pue": "uptime-survey-2024",
+             "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
+             "electricity_price": "eia-electric-power-annual-2023"},
+    notes="Grid: eGRID2022 state total-output CO2e rate ~0.21 kg/kWh for in-state "
+          "generation (California imports a substantial share of its electricity, which "
+          "this excludes). Price: EIA, California industrial average revenue 2023, 18.64 "
+          "cents/kWh. " + _PUE_NOTE + " " + _US_WATER_NOTE)
+
+TEXAS = Region(
+    id="texas", name="Texas, USA", aliases=("tx", "us-texas"),
+    country="United States", year=2022, grid_intensity=0.39 * KG_PER_KWH,
+    pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=6.60 * CENTS,
+    sources={"grid_intensity": "epa-egrid2022", "pue": "uptime-survey-2024",
+             "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
+             "electricity_price": "eia-electric-power-annual-2023"},
+    notes="Grid: eGRID2022 state total-output CO2e rate ~0.39 kg/kWh. Price: EIA, Texas "
+          "industrial average revenue 2023, 6.60 cents/kWh. " + _PUE_NOTE + " "
+          + _US_WATER_NOTE)
+
+GERMANY = Region(
+    id="germany", name="Germany", aliases=("de",),
+    country="Germany", year=2023, grid_intensity=380.0,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "uba-strommix-2023", "pue": "uptime-survey-2024"},
+    notes="Grid: Umweltbundesamt CO2 emission factor of the German electricity mix, 2023 "
+          "estimate 380 g/kWh (CO2 only; 2024 estimate 363 g/kWh). " + _PUE_NOTE + " "
+          + _NO_WATER_NOTE + " Price: unset (Eurostat country value not retrieved).")
+
+POLAND = Region(
+    id="poland", name="Poland", aliases=("pl",),
+    country="Poland", year=2023, grid_intensity=743.0,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "kobize-wskazniki-2023", "pue": "uptime-survey-2024"},
+    notes="Grid: KOBiZE CO2 factor for electricity produced in fuel-combustion "
+          "installations, 2023: 743 kg/MWh. This excludes zero-carbon renewable generation "
+          "(about a quarter of Polish generation in 2023), so it OVERSTATES the grid "
+          "average; KOBiZE's end-user factor, which includes renewables, was not "
+          "retrieved. " + _PUE_NOTE + " " + _NO_WATER_NOTE + " Price: unset.")
+
+INDIA = Region(
+    id="india", name="India (national grid)", aliases=("in",),
+    country="India", year=2023, grid_intensity=0.727 * KG_PER_KWH,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "cea-co2-baseline-v20", "pue": "uptime-survey-2024"},
+    notes="Grid: CEA CO2 Baseline Database v20, weighted average emission factor for "
+          "fiscal year 2023-24 (April 2023 - March 2024) including renewables: "
+          "0.727 tCO2/MWh. " + _PUE_NOTE + " " + _NO_WATER_NOTE + " Price: industrial "
+          "tariffs vary by state; no national figure was sourced, so it is unset.")
+
+SINGAPORE = Region(
+    id="singapore", name="Singapore", aliases=("sg",),
+    country="Singapore", year=2022, grid_intensity=0.42 * KG_PER_KWH,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "ema-ses-gef", "pue": "uptime-survey-2024"},
+    notes="Grid: EMA grid emission factor (average operating margin) for 2022, about "
+          "0.42 kg CO2/kWh (as quoted to two figures; gas-fired generation dominates). "
+          + _PUE_NOTE + " (Singapore's tropical climate makes a higher-than-average PUE "
+          "likely.) " + _NO_WATER_NOTE + " Price: unset.")
+
+REGIONS: tuple[Region, ...] = (
+    QUEBEC, NORWAY, FRANCE, US_AVERAGE, IOWA, CALIFORNIA, TEXAS, GERMANY, POLAND, INDIA,
+    SINGAPORE,
+)

@@ -1,0 +1,1 @@
+"""Analysis walls 21-22: sensitivity (elasticities) and synthesis (inverse roofline)."""

@@ -1,0 +1,1 @@
+"""Data walls 8-10: ingestion, transformation (CPU preprocessing), storage and locality."""

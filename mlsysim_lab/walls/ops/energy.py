@@ -1,0 +1,99 @@
+"""Wall 17: energy. What a run draws from the wall.
+
+    device power   P_dev  = TDP x f               (f: average board power / TDP while
+                                                   training; assumption
+                                                   ``training-power-fraction``)
+    host power     P_host = (node max power - accelerators x TDP) x f   per node
+                   (CPUs, memory, NICs, fans: the node's non-accelerator power budget,
+                   assumed to be loaded like the accelerators)
+    IT energy      E_IT   = (devices x P_dev + nodes x P_host) x t
+    facility       E      = E_IT x PUE        (Barroso, Hoelzle & Ranganathan, "The
+                                               Datacenter as a Computer", 3rd ed., 2018)
+
+What is counted is said in the result: accelerators, hosts (when a node is given) and
+the facility overhead through PUE; the network switches and storage outside the nodes
+are not counted.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from mlsysim_lab import _vector as vec
+from mlsysim_lab import catalog
+from mlsysim_lab._vector import Number
+from mlsysim_lab.catalog.hardware import Accelerator
+from mlsysim_lab.catalog.infrastructure import Node
+from mlsysim_lab.units import to_base, to_count
+
+JOULES_PER_KWH = 3.6e6
+
+
+@dataclass(frozen=True, slots=True)
+class EnergyResult:
+    """Energy of a run, IT and facility, with what was counted."""
+
+    devices: Number
+    duration_s: Number
+    device_power_w: float
+    host_power_w: float
+    it_energy_j: Number
+    pue: float
+    counted: str
+
+    @property
+    def facility_energy_j(self) -> Number:
+        return self.it_energy_j * self.pue
+
+    @property
+    def it_energy_kwh(self) -> Number:
+        return self.it_energy_j / JOULES_PER_KWH
+
+    @property
+    def facility_energy_kwh(self) -> Number:
+        return self.facility_energy_j / JOULES_PER_KWH
+
+    @property
+    def facility_energy_mwh(self) -> Number:
+        return self.facility_energy_kwh / 1e3
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data.update(facility_energy_j=self.facility_energy_j,
+                    facility_energy_mwh=self.facility_energy_mwh)
+        return {name: vec.to_python(value) for name, value in data.items()}
+
+
+def run_energy(devices: Any, duration_s: Any, *, hardware: str | Accelerator | None = None,
+               node: str | Node | None = None, power_fraction: Any = None,
+               pue: Any = None) -> EnergyResult:
+    """Energy of ``devices`` accelerators running for ``duration_s``. Give a ``node``
+    to count the hosts too (its accelerator is then the default hardware)."""
+    box = catalog.get_node(node) if node is not None else None
+    if hardware is None and box is None:
+        raise ValueError("give the hardware or the node the run uses")
+    device = catalog.get_hardware(hardware if hardware is not None else box.accelerator)
+    if device.tdp is None:
+        raise ValueError(f"{device.name} has no published TDP in the zoo; energy is unknown")
+    fraction = (catalog.get_assumption("training-power-fraction").value if power_fraction is None
+                else to_base(power_fraction, "", "power_fraction"))
+    if fraction > 1.0:
+        raise ValueError(f"power_fraction is a share of TDP, at most 1, got {fraction!r}")
+    facility = (catalog.get_assumption("pue-global-average").value if pue is None
+                else to_base(pue, "", "pue"))
+    if facility < 1.0:
+        raise ValueError(f"PUE is at least 1 by definition, got {facility!r}")
+    count = to_count(devices, "devices")
+    seconds = to_base(duration_s, "s", "duration_s", allow_zero=True)
+    device_power = device.tdp * fraction
+    host_power, counted = 0.0, "accelerators x PUE (hosts not counted: no node given)"
+    nodes: Number = 0.0
+    if box is not None:
+        host_power = max(box.max_power - box.accelerators * device.tdp, 0.0) * fraction
+        nodes = (math.ceil(count / box.accelerators) if vec.is_scalar(count)
+                 else vec.ceil(count / box.accelerators))
+        counted = f"accelerators + {box.name} hosts, x PUE (network fabric and storage not counted)"
+    it_energy = (count * device_power + nodes * host_power) * seconds
+    return EnergyResult(count, seconds, device_power, host_power, it_energy, facility, counted)
