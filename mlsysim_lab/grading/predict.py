@@ -1,0 +1,99 @@
+"""Predict, then verify: a prediction is committed before the model's answer is shown.
+
+    lab = open_lab("lab01")
+    lab.scenario                      # this student's parameters
+    lab.predict("speedup", 3.2)       # committed (checked for form, never for value)
+    lab.reveal("speedup")             # only now: the model's answer and the gap
+
+``reveal`` refuses (:class:`RevealBeforePrediction`) until the item has a prediction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlsysim_lab.grading.answers import AnswerProblem, read_answer
+from mlsysim_lab.grading.grade import key_for, number
+from mlsysim_lab.grading.items import ChoiceItem, FunctionItem, LabSpec, NumericItem
+from mlsysim_lab.grading.registry import load_lab
+from mlsysim_lab.grading.scenario import draw, student_id
+
+
+class RevealBeforePrediction(RuntimeError):
+    """The model's answer was asked for before a prediction was committed."""
+
+
+@dataclass(frozen=True)
+class Reveal:
+    """The model's answer next to the committed prediction."""
+
+    item: str
+    predicted: Any
+    key: Any
+    unit: str
+    factor: float | None      # max(p/k, k/p) for numbers; None for choices
+    correct: bool | None      # for choices
+
+    @property
+    def message(self) -> str:
+        if self.factor is None:
+            verdict = "right" if self.correct else "not what the model says"
+            return f"You predicted {self.predicted!r}; the model says {self.key!r}: {verdict}."
+        return (f"You predicted {number(self.predicted, self.unit)}; the model says "
+                f"{number(self.key, self.unit)}: off by {self.factor:.3g}x.")
+
+
+@dataclass
+class Lab:
+    """A student's handle on one lab: their scenario, predictions and reveals."""
+
+    spec: LabSpec
+    student: str | None
+    scenario: dict[str, Any]
+    predictions: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, name: str, value: Any) -> Any:
+        """Commit a prediction (a number with or without unit, or an option label). A
+        committed prediction is final: predicting again raises."""
+        item = self.spec.item(name)
+        if isinstance(item, FunctionItem):
+            raise ValueError(f"{name} is graded by property tests, not predicted")
+        if name in self.predictions:
+            raise ValueError(f"{name}: a prediction is already committed "
+                             f"({self.predictions[name]!r}); predictions are final")
+        if isinstance(item, NumericItem):
+            parsed = read_answer(value, item.unit, positive=item.positive)
+            if isinstance(parsed, AnswerProblem):
+                raise ValueError(f"{name}: {parsed.message}")
+            value = parsed
+        elif isinstance(item, ChoiceItem) and item.option(str(value)) is None:
+            raise ValueError(f"{name}: choose one of "
+                             f"{', '.join(o.label for o in item.options)}")
+        self.predictions[name] = value
+        return value
+
+    def has_prediction(self, name: str) -> bool:
+        return name in self.predictions
+
+    def reveal(self, name: str) -> Reveal:
+        """The model's answer for this student's scenario, after the prediction."""
+        item = self.spec.item(name)
+        if name not in self.predictions:
+            raise RevealBeforePrediction(f"commit a prediction for {name!r} first: "
+                                         f"lab.predict({name!r}, ...)")
+        predicted = self.predictions[name]
+        key = key_for(item, self.scenario)
+        if isinstance(item, NumericItem):
+            factor = (max(predicted / key, key / predicted)
+                      if predicted > 0 and key > 0 else float("inf"))
+            return Reveal(name, predicted, key, item.unit, factor, None)
+        correct = item.option(str(predicted)) is item.option(str(key))
+        return Reveal(name, predicted, key, "", None, correct)
+
+
+def open_lab(lab_id: str, student: str | None = None) -> Lab:
+    """The current student's handle on a lab (their scenario drawn from their id)."""
+    spec = load_lab(lab_id)
+    who = student if student is not None else student_id()
+    return Lab(spec, who, draw(spec.scenario, spec.id, who))
