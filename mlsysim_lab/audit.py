@@ -139,6 +139,10 @@ def audit(config: AuditConfig) -> AuditReport:
     mfu = catalog.get_assumption("mfu-training-dense").value if config.mfu is None else config.mfu
 
     plan = choose_parallelism(spec.id, box, devices, config.seq_len)
+    if not plan["fits"]:
+        raise ValueError(f"{spec.name} does not fit on {devices} x {device.name} even with "
+                         f"TP={plan['tp']} and the deepest pipeline (PP={plan['pp']}): add "
+                         "devices; a run that cannot start has no days, energy or cost")
     plan["oversubscription"] = oversubscription
     step = training_step(spec, box, tp=plan["tp"], pp=plan["pp"], dp=plan["dp"],
                          micro_batch=1, global_batch=plan["global_batch"],
@@ -172,7 +176,7 @@ def audit(config: AuditConfig) -> AuditReport:
     }
     walls, notes = _binding_walls(spec, step, plan, figures, read_bandwidth, storage.read_bandwidth,
                                   carbon, cost)
-    upgrade = max(sensitivity, key=lambda k: abs(sensitivity[k])) if sensitivity else "none"
+    upgrade = max(sensitivity, key=lambda k: abs(sensitivity[k]))
     return AuditReport(figures, walls, notes, plan, sensitivity, upgrade,
                        [_assumption(key) for key in USED_ASSUMPTIONS])
 
@@ -203,8 +207,6 @@ def _assumption(key: str) -> dict[str, Any]:
 
 
 def _step_elasticities(model: str, box: Node, plan: dict[str, Any], seq_len: int) -> dict[str, float]:
-    if not plan["fits"]:
-        return {}
     device = catalog.get_hardware(box.accelerator)
     up, out = catalog.get_fabric(box.scale_up_fabric), catalog.get_fabric(box.scale_out_fabric)
 
@@ -226,7 +228,7 @@ def _binding_walls(spec: Any, step: TrainingStep, plan: dict[str, Any], figures:
                    read_bandwidth: float, storage_bandwidth: float, carbon: Any,
                    cost: Any) -> tuple[dict[str, str], dict[str, str]]:
     fleet = str(step.binding_wall)
-    node = names.CAPACITY if not plan["fits"] else names.COMPUTE
+    node = names.COMPUTE
     ratio = figures["tokens_per_param"] / CHINCHILLA_TOKENS_PER_PARAM
     data_share = read_bandwidth / storage_bandwidth
     energy_dominates = (cost.pricing == "owned" and math.isfinite(cost.energy_usd)
@@ -236,8 +238,7 @@ def _binding_walls(spec: Any, step: TrainingStep, plan: dict[str, Any], figures:
              "algorithm": names.wall(11), "fleet": fleet, "ops": ops,
              "analysis": names.wall(21)}
     notes = {
-        "node": ("the model does not fit even with the deepest pipeline" if not plan["fits"] else
-                 "large-batch training matmuls are compute-bound"),
+        "node": "large-batch training matmuls are compute-bound",
         "data": f"needs {read_bandwidth / 1e6:.3g} MB/s of token ids per node, "
                 f"{data_share:.2%} of local NVMe bandwidth",
         "algorithm": f"{figures['tokens_per_param']:.3g} tokens per parameter: "

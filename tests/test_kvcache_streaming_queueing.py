@@ -16,14 +16,14 @@ WAFER = next(spec for spec in catalog.hardware if isinstance(spec, catalog.Wafer
 
 # --- wall 5: KV cache ----------------------------------------------------------------
 def test_kv_per_token_follows_the_precision():
-    assert kv_bytes_per_token("llama-3-8b") == 131072
-    assert kv_bytes_per_token("llama-3-8b", kv_precision="int8") == 65536
+    assert kv_bytes_per_token("llama-3.1-8b") == 131072
+    assert kv_bytes_per_token("llama-3.1-8b", kv_precision="int8") == 65536
 
 
 @settings(max_examples=50, deadline=None)
 @given(context=st.integers(1, 131072), page=st.sampled_from([1, 8, 16, 32, 128]))
 def test_paged_allocation_wastes_less_than_one_page_per_sequence(context, page):
-    plan = kv_cache_capacity("llama-3-8b", "h100", context=context, max_context=131072,
+    plan = kv_cache_capacity("llama-3.1-8b", "h100", context=context, max_context=131072,
                              page_tokens=page)
     wasted_tokens = plan.fragmentation_paged * context / (1 - plan.fragmentation_paged)
     assert 0 <= wasted_tokens < page
@@ -31,22 +31,22 @@ def test_paged_allocation_wastes_less_than_one_page_per_sequence(context, page):
 
 
 def test_concurrency_is_the_kv_budget_over_kv_per_sequence():
-    plan = kv_cache_capacity("llama-3-8b", "h100", context=8192, page_tokens=16)
-    llama = catalog.get_model("llama-3-8b")
+    plan = kv_cache_capacity("llama-3.1-8b", "h100", context=8192, page_tokens=16)
+    llama = catalog.get_model("llama-3.1-8b")
     budget = 80e9 - llama.total_params * 2  # H100 datasheet: 80 GB
     assert plan.budget_bytes == pytest.approx(budget)
     assert plan.max_sequences_paged == math.floor(budget / (8192 * 131072))
 
 
 def test_static_reservation_of_the_maximum_context_cuts_concurrency():
-    plan = kv_cache_capacity("llama-3-8b", "h100", context=2048, max_context=131072)
+    plan = kv_cache_capacity("llama-3.1-8b", "h100", context=2048, max_context=131072)
     assert plan.fragmentation_static == pytest.approx(1 - 2048 / 131072)
     assert plan.max_sequences_paged > 30 * plan.max_sequences_static
 
 
 def test_int8_kv_doubles_concurrency_and_devices_add_budget():
-    fp16 = kv_cache_capacity("llama-3-8b", "h100", context=32768)
-    int8 = kv_cache_capacity("llama-3-8b", "h100", context=32768, kv_precision="int8")
+    fp16 = kv_cache_capacity("llama-3.1-8b", "h100", context=32768)
+    int8 = kv_cache_capacity("llama-3.1-8b", "h100", context=32768, kv_precision="int8")
     assert int8.max_sequences_paged in (2 * fp16.max_sequences_paged,
                                         2 * fp16.max_sequences_paged + 1)
     seventy = kv_cache_capacity("llama-3-70b", "h100", context=8192,
@@ -56,7 +56,7 @@ def test_int8_kv_doubles_concurrency_and_devices_add_budget():
 
 
 def test_a_reserve_shrinks_the_budget_and_can_make_it_infeasible():
-    plan = kv_cache_capacity("llama-3-8b", "l4", context=4096, reserve_bytes="8 GB")
+    plan = kv_cache_capacity("llama-3.1-8b", "l4", context=4096, reserve_bytes="8 GB")
     assert not plan.feasible and plan.binding_wall == "memory capacity"
 
 
@@ -90,7 +90,7 @@ def test_sram_caps_the_batch_that_streaming_needs_for_decode():
 
 def test_streaming_requires_a_wafer_scale_system():
     with pytest.raises(ValueError, match="not a wafer-scale"):
-        weight_streaming_step("llama-3-8b", "h100")
+        weight_streaming_step("llama-3.1-8b", "h100")
 
 
 @settings(max_examples=40, deadline=None)

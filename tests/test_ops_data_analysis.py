@@ -159,3 +159,43 @@ def test_the_inverse_roofline_answer_meets_the_target(batch, context, slack, pha
 def test_a_target_below_the_fixed_costs_is_not_achievable():
     need = required_hardware("llama-3-70b", "h100", latency_target_s=1e-6, devices=8)
     assert not need.achievable and math.isinf(need.min_bandwidth)
+
+
+def test_a_node_shares_its_storage_among_its_accelerators():
+    alone = input_pipeline("resnet-50", "a100", batch=256, workers=64)
+    shared = input_pipeline("resnet-50", "a100", batch=256, workers=64, sharers=8)
+    assert shared.storage_s == pytest.approx(8 * alone.storage_s)
+    remote = dict(batch=256, workers=512, storage="parallel-fs", node="dgx-a100")
+    tight = input_pipeline("resnet-50", "a100", oversubscription=8.0, **remote)
+    assert tight.storage_s >= input_pipeline("resnet-50", "a100", **remote).storage_s
+
+
+def test_energy_falls_with_activity_towards_the_idle_floor():
+    busy = run_energy(8, DAY, hardware="h100", pue=1.0)
+    idle = run_energy(8, DAY, hardware="h100", pue=1.0, activity=0.0)
+    floor = catalog.get_assumption("gpu-idle-power-fraction").value
+    assert idle.device_power_w == pytest.approx(700 * floor)
+    assert idle.it_energy_j < busy.it_energy_j
+
+
+def test_a_run_that_does_not_fit_gets_no_audit():
+    from mlsysim_lab.audit import AuditConfig, audit
+
+    with pytest.raises(ValueError, match="does not fit"):
+        audit(AuditConfig(model="llama-3.1-405b", hardware="h100", devices=8))
+
+
+def test_cnn_precisions_compare_by_forward_pass():
+    from mlsysim_lab.walls.algorithm.quantization import compare_precisions
+
+    rows = {r.scheme: r for r in compare_precisions("resnet-50", "a100", batch=256,
+                                                    schemes=("fp16", "int8", "w8a16"))}
+    assert rows["int8"].speedup > 1.5 and rows["w8a16"].speedup == pytest.approx(1.0, abs=0.05)
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 500), c=st.floats(0.0, 100.0))
+def test_whole_number_elasticities_use_both_neighbours(n, c):
+    result = elasticities(lambda x: x["n"] + c, {"n": float(n)}, whole=frozenset({"n"}))
+    expected = math.log((n + 1 + c) / (n - 1 + c)) / math.log((n + 1) / (n - 1))
+    assert result.elasticities["n"] == pytest.approx(expected, rel=1e-9)

@@ -189,14 +189,20 @@ class TransformerSpec(ModelSpec):
 
     @functools.cached_property
     def activation_elements_per_token(self) -> float:
-        """Activation elements read and written per token per forward pass: the inputs
-        and outputs of every linear layer, unfused (an upper bound on activation traffic;
-        the attention score matrix is assumed to stay on chip, FlashAttention-style)."""
+        """Activation elements read and written per token per forward pass, logits
+        excluded: the inputs and outputs of every linear layer, unfused (an upper bound
+        on activation traffic; the attention score matrix is assumed to stay on chip,
+        FlashAttention-style)."""
         d, q, kv, f = self.hidden, self.attention_dim, self.kv_dim, self.ffn
         attention = (d + q) + (d + kv) * 2 + (q + d)
         mlp_inputs = 2 if self.gated_mlp else 1
         mlp = self.experts_per_token * (mlp_inputs * (d + f) + (f + d))
-        return float(self.layers * (attention + mlp) + d + self.vocab)
+        return float(self.layers * (attention + mlp) + d)
+
+    @property
+    def logit_elements(self) -> float:
+        """Vocabulary logits written per position that produces a token (decoders)."""
+        return float(self.vocab) if self.kind == "decoder" else 0.0
 
     @functools.cached_property
     def working_set_elements_per_token(self) -> float:

@@ -114,6 +114,7 @@ LLAMA2_70B = _llama_like(
 
 LLAMA3_8B = _llama_like(
     id="llama-3-8b", name="Llama 3 8B", aliases=("llama3-8b", "meta-llama-3-8b"),
+    notes="The April 2024 release, 8K context; Llama 3.1 8B is the 128K-context one.",
     family="Llama 3", year=2024, layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336,
     vocab=128256, max_context=8192, published_params=8.03 * BILLION,
     sources={"architecture": "dubey2024-llama3", "published_params": "hf-llama3-configs"})
@@ -123,6 +124,20 @@ LLAMA3_70B = _llama_like(
     family="Llama 3", year=2024, layers=80, hidden=8192, heads=64, kv_heads=8, ffn=28672,
     vocab=128256, max_context=8192, published_params=70.6 * BILLION,
     sources={"architecture": "dubey2024-llama3", "published_params": "hf-llama3-configs"})
+
+LLAMA31_8B = _llama_like(
+    id="llama-3.1-8b", name="Llama 3.1 8B", aliases=("llama3.1-8b",), family="Llama 3",
+    year=2024, layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336, vocab=128256,
+    max_context=131072, published_params=8 * BILLION,
+    notes="Llama 3 8B's architecture with the context window extended to 128K tokens.",
+    sources={"architecture": "dubey2024-llama3", "published_params": "dubey2024-llama3"})
+
+LLAMA31_70B = _llama_like(
+    id="llama-3.1-70b", name="Llama 3.1 70B", aliases=("llama3.1-70b",), family="Llama 3",
+    year=2024, layers=80, hidden=8192, heads=64, kv_heads=8, ffn=28672, vocab=128256,
+    max_context=131072, published_params=70 * BILLION,
+    notes="Llama 3 70B's architecture with the context window extended to 128K tokens.",
+    sources={"architecture": "dubey2024-llama3", "published_params": "dubey2024-llama3"})
 
 LLAMA3_405B = _llama_like(
     id="llama-3.1-405b", name="Llama 3.1 405B", aliases=("llama-3-405b", "llama3-405b"),
@@ -140,4 +155,4 @@ MIXTRAL_8X7B = _llama_like(
 
 MODELS: tuple[ModelSpec, ...] = (
     RESNET50, MOBILENET_V2, BERT_BASE, GPT2_XL, GPT3_175B, LLAMA2_7B, LLAMA2_70B,
-    LLAMA3_8B, LLAMA3_70B, LLAMA3_405B, MIXTRAL_8X7B)
+    LLAMA3_8B, LLAMA3_70B, LLAMA31_8B, LLAMA31_70B, LLAMA3_405B, MIXTRAL_8X7B)

@@ -23,10 +23,10 @@ from typing import Any, Literal, Sequence
 import numpy as np
 
 from mlsysim_lab import catalog
-from mlsysim_lab.catalog.models import ModelSpec
+from mlsysim_lab.catalog.models import ConvNetSpec, ModelSpec
 from mlsysim_lab.precision import scheme
 from mlsysim_lab.walls.node.device import HardwareLike
-from mlsysim_lab.walls.node.serving import decode_step, prefill
+from mlsysim_lab.walls.node.serving import decode_step, forward_pass, prefill
 from mlsysim_lab.walls.node.step import StepResult
 
 #: Empirical accuracy rules (not physics), by weight format.
@@ -70,6 +70,8 @@ def baseline_precision(hardware: HardwareLike) -> str:
 
 def _evaluate(model: ModelSpec, hardware: HardwareLike, precision: str, phase: Phase,
               batch: Any, tokens: Any, devices: Any) -> StepResult:
+    if isinstance(model, ConvNetSpec):
+        return forward_pass(model, hardware, batch=batch, precision=precision)
     if phase == "decode":
         return decode_step(model, hardware, batch=batch, context=tokens, precision=precision,
                            devices=devices)
@@ -82,7 +84,8 @@ def compare_precisions(model: str | ModelSpec, hardware: HardwareLike, *,
                        phase: Phase = "decode", batch: Any = 1, tokens: Any = 1024,
                        devices: Any = 1) -> list[PrecisionComparison]:
     """Latency, memory and speedup of each scheme vs the 16-bit baseline. A scheme the
-    device has no peak for is reported as unsupported (with the reason), not dropped."""
+    device has no peak for is reported as unsupported (with the reason), not dropped.
+    A CNN is evaluated by its forward pass (``phase`` and ``tokens`` do not apply)."""
     spec = catalog.get_model(model)
     base = _evaluate(spec, hardware, baseline_precision(hardware), phase, batch, tokens, devices)
     rows = []

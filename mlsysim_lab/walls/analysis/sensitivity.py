@@ -63,7 +63,7 @@ def elasticities(evaluate: Callable[[Mapping[str, float]], float],
         if not value > 0:
             raise ValueError(f"input {name} must be positive to take its elasticity")
         if name in whole:
-            high, low = value + 1.0, max(value - 1.0, value)
+            high, low = value + 1.0, (value - 1.0 if value > 1.0 else value)
         else:
             high, low = value * math.exp(step), value * math.exp(-step)
         up = evaluate({**inputs, name: high})

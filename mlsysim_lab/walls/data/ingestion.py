@@ -4,9 +4,11 @@ accelerator, CPU preprocessing and storage (prefetching overlaps them).
     accelerator  t_acc  = 3 x forward step time        (backward ~ 2x forward in FLOPs
                                                         and traffic: Kaplan et al. 2020)
     transform    t_cpu  = batch / (workers x per-core rate)        (wall 9)
-    storage      t_io   = batch x bytes per sample / read bandwidth (wall 10); a remote
-                          tier is also capped by the node's scale-out ports divided by
-                          the network oversubscription
+    storage      t_io   = batch x bytes per sample / (read bandwidth / sharers) (wall 10):
+                          the accelerators of a node share its storage (``sharers``,
+                          default: all of the node's accelerators when a node is given);
+                          a remote tier is also capped by the node's scale-out ports
+                          divided by the network ``oversubscription``
     step         t      = max(t_acc, t_cpu, t_io)                    (wall 8, ingestion)
     utilisation  = t_acc / t;   workers needed = ceil(batch / (t_acc x per-core rate))
 
@@ -54,7 +56,8 @@ class InputPipeline:
 
 def input_pipeline(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 256,
                    workers: Any = 8, storage: str | StorageTier = "local-nvme",
-                   node: str | Node | None = None, decode_rate_per_core: Any = None,
+                   node: str | Node | None = None, sharers: Any = None,
+                   oversubscription: float = 1.0, decode_rate_per_core: Any = None,
                    bytes_per_sample: Any = None, precision: str = "fp16",
                    efficiency: Efficiency = IDEAL) -> InputPipeline:
     """Training step of an image model fed by ``workers`` CPU workers from a storage
@@ -72,14 +75,19 @@ def input_pipeline(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any
     sample_bytes = (catalog.get_assumption("imagenet-bytes-per-sample").value
                     if bytes_per_sample is None else
                     to_base(bytes_per_sample, "B", "bytes_per_sample"))
+    if not oversubscription >= 1.0:
+        raise ValueError(f"oversubscription is at least 1, got {oversubscription!r}")
+    box = catalog.get_node(node) if node is not None else None
     bandwidth = tier.read_bandwidth
     if tier.remote:
-        if node is None:
+        if box is None:
             raise ValueError(f"{tier.name} is remote: give the node whose network ports "
                              "read it")
-        box = catalog.get_node(node)
         ports = catalog.get_fabric(box.scale_out_fabric).bandwidth * box.scale_out_ports
-        bandwidth = min(bandwidth, ports)
+        bandwidth = min(bandwidth, ports / oversubscription)
+    share = (to_count(sharers, "sharers") if sharers is not None
+             else float(box.accelerators) if box is not None else 1.0)
+    bandwidth = bandwidth / share
     forward = forward_pass(spec, hardware, batch=count, precision=precision,
                            efficiency=efficiency)
     accelerator = TRAINING_PASSES * forward.latency_s

@@ -19,7 +19,10 @@ Time per step for a global batch of B sequences (m = B / (DP x b) micro-batches)
     TP comm     = 4 all-reduces of b s h activations per layer per micro-batch (2 forward,
                   2 backward; Shoeybi et al., Megatron-LM, 2019), ring over the node's
                   scale-up link, on the critical path
-    PP comm     = 2 (forward, backward) point-to-point sends of b s h per micro-batch
+    PP comm     = 2 (forward, backward) point-to-point sends of b s h / TP per micro-batch
+                  (each TP rank sends its slice: the scatter/gather optimisation of
+                  Narayanan et al. 2021, section 4.1) over the scale-out fabric, not
+                  overlapped (an upper bound)
     DP comm     = all-reduce of the 2-byte gradients of P parameters (ZeRO-3: 1.5x the
                   volume), hierarchical when DP peers share a node; ``dp_overlap`` of it
                   hides behind the backward pass (0 by default: the upper bound; PyTorch
@@ -166,7 +169,8 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
     tp_calls = 4.0 + (2.0 if recompute == "full" else 0.0)
     tp_comm = tp_calls * layers / p * micro_batches * ring_allreduce_time(
         message, t, intra.bandwidth, intra.latency)
-    pp_comm = np.where(p > 1, 2.0 * micro_batches * (message / inter.bandwidth + inter.latency), 0.0)
+    pp_comm = np.where(p > 1, 2.0 * micro_batches * (message / t / inter.bandwidth
+                                                     + inter.latency), 0.0)
     dp_peers_in_node = np.maximum(box.accelerators / t, 1.0)
     volume = params * GRADIENT_BYTES * (1.5 if zero_stage == 3 else 1.0)
     dp_comm = np.where(d > 1, hierarchical_allreduce_time(

@@ -30,6 +30,7 @@ class DeviceFigures:
     memory_bandwidth: Number
     memory_capacity: Number
     link_bandwidth: Number | None
+    link_latency: Number
 
     @property
     def names(self) -> str | list[str]:
@@ -58,12 +59,22 @@ def device_figures(hardware: HardwareLike, math_precision: str) -> DeviceFigures
         np.array([spec.memory_bandwidth for spec in specs]),
         np.array([spec.memory_capacity for spec in specs]),
         None if None in links else np.array(links, dtype=float),
+        np.array([scale_up_latency(spec) for spec in specs]),
     )
+
+
+def scale_up_latency(spec: Accelerator) -> float:
+    """The cited per-step latency of the scale-up fabric of the zoo node that holds this
+    accelerator (0 when no node does)."""
+    for node in catalog.nodes:
+        if node.accelerator == spec.id:
+            return catalog.get_fabric(node.scale_up_fabric).latency
+    return 0.0
 
 
 def _single_device(spec: Accelerator, math_precision: str) -> DeviceFigures:
     return DeviceFigures((spec,), spec.peak(math_precision), spec.memory_bandwidth,
-                         spec.memory_capacity, spec.scale_up_bandwidth)
+                         spec.memory_capacity, spec.scale_up_bandwidth, scale_up_latency(spec))
 
 
 @functools.lru_cache(maxsize=512)

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from mlsysim_lab import _vector as vec
 from mlsysim_lab import catalog
 from mlsysim_lab._vector import Number
@@ -80,6 +82,10 @@ def kv_cache_capacity(model: str | ModelSpec, hardware: HardwareLike, *, context
     reserved = to_count(spec.max_context if max_context is None else max_context,
                         "max_context", "token")
     page = to_count(page_tokens, "page_tokens", "token")
+    longest = max(float(np.max(held)), float(np.max(reserved)))
+    if longest > spec.max_context:
+        raise ValueError(f"{spec.name} has a context window of {spec.max_context:,} tokens; "
+                         f"{longest:,.0f} exceeds it")
     reserve = to_base(reserve_bytes, "B", "reserve_bytes", allow_zero=True)
 
     per_token = spec.kv_bytes_per_token(chosen.kv_bytes) / vec.minimum(n, float(spec.kv_heads))

@@ -41,13 +41,14 @@ class Efficiency:
     ``compute_efficiency`` is the achieved fraction of dense peak (MFU-like) and
     ``bandwidth_efficiency`` the achieved fraction of memory bandwidth; 1.0 gives the
     Williams et al. (2009) bound. ``overhead_s`` is a fixed per-step cost (kernel
-    launches, scheduling) and ``link_latency_s`` the alpha of each all-reduce step;
-    both default to 0 (bandwidth-only model)."""
+    launches, scheduling; default 0) and ``link_latency_s`` the alpha of each
+    all-reduce step (default None: the cited latency of the device's scale-up fabric in
+    the zoo, 0 for a device no zoo node holds)."""
 
     compute_efficiency: float = 1.0
     bandwidth_efficiency: float = 1.0
     overhead_s: float = 0.0
-    link_latency_s: float = 0.0
+    link_latency_s: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("compute_efficiency", "bandwidth_efficiency"):
@@ -56,6 +57,8 @@ class Efficiency:
                 raise UnitError(f"{name} must be in (0, 1], got {value!r}")
         for name in ("overhead_s", "link_latency_s"):
             value = getattr(self, name)
+            if value is None and name == "link_latency_s":
+                continue
             if not (math.isfinite(value) and value >= 0.0):
                 raise UnitError(f"{name} must be a non-negative number of seconds, "
                                 f"got {value!r}")
@@ -106,7 +109,8 @@ def decode_step(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 
     chosen, device, n = _setup(hardware, precision, kv_precision, devices)
     work = decode_work(spec, chosen, to_count(batch, "batch"),
                        to_count(context, "context", "token", allow_zero=True))
-    return solve_step("decode", work, device, n, spec.kv_heads, **efficiency.as_kwargs())
+    return solve_step("decode", work, device, n, spec.kv_heads, spec.heads,
+                      **efficiency.as_kwargs())
 
 
 def prefill(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
@@ -118,7 +122,8 @@ def prefill(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
     chosen, device, n = _setup(hardware, precision, kv_precision, devices)
     work = prefill_work(spec, chosen, to_count(batch, "batch"),
                         to_count(prompt_tokens, "prompt_tokens", "token"))
-    return solve_step("prefill", work, device, n, spec.kv_heads, **efficiency.as_kwargs())
+    return solve_step("prefill", work, device, n, spec.kv_heads, spec.heads,
+                      **efficiency.as_kwargs())
 
 
 def forward_pass(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
@@ -129,7 +134,7 @@ def forward_pass(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any =
         raise ValueError(f"{spec.name} is a transformer: use prefill() or decode_step()")
     chosen, device, n = _setup(hardware, precision, None, 1)
     work = forward_work(spec, chosen, to_count(batch, "batch"))
-    return solve_step("forward", work, device, n, 1, **efficiency.as_kwargs())
+    return solve_step("forward", work, device, n, 1, 1, **efficiency.as_kwargs())
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +176,9 @@ def request_latency(model: str | ModelSpec, hardware: HardwareLike, *, input_tok
                                  at_start.memory_s, next_step.memory_s - at_start.memory_s,
                                  steps)
     decode_s = compute + steps * (at_start.communication_s + efficiency.overhead_s)
-    feasible = first.feasible & last.feasible if not vec.is_scalar(steps) else (
-        bool(first.feasible) and bool(last.feasible))
+    feasible = (first.feasible and last.feasible
+                if type(first.feasible) is bool and type(last.feasible) is bool
+                else np.logical_and(first.feasible, last.feasible))
     decode_s = vec.where(feasible, decode_s, math.nan)
     ttft = first.latency_s
     tpot = vec.where(steps > 0, decode_s / vec.maximum(steps, 1.0), math.nan)

@@ -106,16 +106,22 @@ def _json_safe(value: Any) -> Any:
 
 
 def solve_step(phase: str, work: Work, device: DeviceFigures, devices: Number,
-               kv_heads: int, *, compute_efficiency: Number = 1.0,
+               kv_heads: int, heads: int, *, compute_efficiency: Number = 1.0,
                bandwidth_efficiency: Number = 1.0, overhead_s: Number = 0.0,
-               link_latency_s: Number = 0.0) -> StepResult:
+               link_latency_s: Number | None = None) -> StepResult:
     """Time one step of ``work`` split over ``devices`` tensor-parallel devices."""
+    uneven = heads % devices != 0 if type(devices) is float else bool(
+        np.any(heads % np.asarray(devices) != 0))
+    if uneven:
+        raise ValueError(f"tensor parallelism splits the {heads} attention heads evenly: "
+                         f"devices must divide {heads}, got {devices!r}")
     kv_split = vec.minimum(devices, float(kv_heads))
     per_device_bytes = ((work.weight_bytes + work.activation_bytes) / devices
                         + work.kv_bytes / kv_split)
     resident = ((work.resident_weight_bytes + work.resident_activation_bytes) / devices
                 + work.resident_kv_bytes / kv_split)
-    communication_s = _tensor_parallel_time(work, device, devices, link_latency_s)
+    alpha = device.link_latency if link_latency_s is None else link_latency_s
+    communication_s = _tensor_parallel_time(work, device, devices, alpha)
     bounds = roofline(work.flops / devices, per_device_bytes, device.peak_flops,
                       device.memory_bandwidth, overhead_s=overhead_s + communication_s,
                       compute_efficiency=compute_efficiency,

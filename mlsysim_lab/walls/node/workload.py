@@ -9,7 +9,12 @@ One accounting, used by every node solver (conventions in
            + batch x activation traffic per token
 * prefill of ``prompt`` tokens per sequence (causal attention, token i attends to i):
   FLOPs  = batch x (prompt x 2 x matmul params + 4 L H d_head x prompt (prompt + 1) / 2)
+           minus the LM head for every position but the last (serving engines take
+           logits for the last prompt position only)
   bytes  = weights touched + KV written and read once + activation traffic
+* an encoder's forward pass (BERT): bidirectional attention (every token attends to
+  all prompt x prompt positions), no KV cache, no logits
+* a request may not exceed the model's context window (an error, not a number)
 * CNN forward: FLOPs = batch x 2 x MACs; bytes = weights + batch x activation traffic.
 
 Weights touched: dense models read every matmul weight once per step, shared by the
@@ -26,6 +31,8 @@ Dao et al., NeurIPS 2022).
 from __future__ import annotations
 
 from typing import NamedTuple
+
+import numpy as np
 
 from mlsysim_lab._vector import Number
 from mlsysim_lab.catalog.models import ConvNetSpec, TransformerSpec
@@ -61,16 +68,26 @@ def weight_bytes_touched(model: TransformerSpec, tokens: Number, weight_bytes: f
     return dense + extra_experts * per_expert
 
 
+def _within_context(model: TransformerSpec, positions: Number, what: str) -> None:
+    longest = positions if type(positions) is float else float(np.max(positions))
+    if longest > model.max_context:
+        raise ValueError(f"{model.name} has a context window of {model.max_context:,} tokens; "
+                         f"{what} needs {longest:,.0f}")
+
+
 def _transformer_work(model: TransformerSpec, scheme: Scheme, batch: Number,
                       new_tokens: Number, attention_flops: Number, kv_read_tokens: Number,
                       held_tokens: Number) -> Work:
     tokens = batch * new_tokens
-    kv_per_token = model.kv_bytes_per_token(scheme.kv_bytes)
+    kv_per_token = model.kv_bytes_per_token(scheme.kv_bytes) if model.kind == "decoder" else 0.0
+    head_flops = 2.0 * model.lm_head_params
     return Work(
-        flops=tokens * model.flops_per_token + batch * attention_flops,
+        flops=(tokens * (model.flops_per_token - head_flops) + batch * head_flops
+               + batch * attention_flops),
         weight_bytes=weight_bytes_touched(model, tokens, scheme.weight_bytes),
         kv_bytes=batch * (kv_read_tokens + new_tokens) * kv_per_token,
-        activation_bytes=tokens * model.activation_elements_per_token * scheme.activation_bytes,
+        activation_bytes=(tokens * model.activation_elements_per_token
+                          + batch * model.logit_elements) * scheme.activation_bytes,
         resident_weight_bytes=model.total_params * scheme.weight_bytes,
         resident_kv_bytes=batch * held_tokens * kv_per_token,
         resident_activation_bytes=tokens * model.working_set_elements_per_token
@@ -87,13 +104,17 @@ def decode_work(model: TransformerSpec, scheme: Scheme, batch: Number, context: 
     if model.kind != "decoder":
         raise ValueError(f"{model.name} is an encoder: it has a forward pass (prefill), "
                          "not autoregressive decode")
+    _within_context(model, context + 1, "a decode step at this context")
     attention = model.attention_flops_per_position * (context + 1)
     return _transformer_work(model, scheme, batch, 1.0, attention, context, context + 1)
 
 
 def prefill_work(model: TransformerSpec, scheme: Scheme, batch: Number, prompt: Number) -> Work:
-    """Prefill of ``prompt`` tokens per sequence (causal: sum of 1..prompt positions)."""
-    attention = model.attention_flops_per_position * prompt * (prompt + 1) / 2.0
+    """Prefill of ``prompt`` tokens per sequence (causal: sum of 1..prompt positions;
+    an encoder attends bidirectionally: prompt x prompt)."""
+    _within_context(model, prompt, "the prompt")
+    positions = prompt * prompt if model.kind == "encoder" else prompt * (prompt + 1) / 2.0
+    attention = model.attention_flops_per_position * positions
     return _transformer_work(model, scheme, batch, prompt, attention, prompt, prompt)
 
 

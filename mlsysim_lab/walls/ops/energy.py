@@ -1,9 +1,12 @@
 """Wall 17: energy. What a run draws from the wall.
 
-    device power   P_dev  = TDP x f               (f: average board power / TDP while
-                                                   training; assumption
-                                                   ``training-power-fraction``)
-    host power     P_host = (node max power - accelerators x TDP) x f   per node
+    device power   P_dev  = TDP x (i + (f - i) x a)
+                   i: idle power / TDP (assumption ``gpu-idle-power-fraction``)
+                   f: average board power / TDP while training (assumption
+                      ``training-power-fraction``)
+                   a: activity in [0, 1], 1 = as busy as large-model training (default);
+                      a memory-bound decode server runs well below that
+    host power     P_host = (node max power - accelerators x TDP) x P_dev / TDP   per node
                    (CPUs, memory, NICs, fans: the node's non-accelerator power budget,
                    assumed to be loaded like the accelerators)
     IT energy      E_IT   = (devices x P_dev + nodes x P_host) x t
@@ -68,9 +71,10 @@ class EnergyResult:
 
 def run_energy(devices: Any, duration_s: Any, *, hardware: str | Accelerator | None = None,
                node: str | Node | None = None, power_fraction: Any = None,
-               pue: Any = None) -> EnergyResult:
-    """Energy of ``devices`` accelerators running for ``duration_s``. Give a ``node``
-    to count the hosts too (its accelerator is then the default hardware)."""
+               activity: Any = 1.0, pue: Any = None) -> EnergyResult:
+    """Energy of ``devices`` accelerators running for ``duration_s`` at ``activity``.
+    Give a ``node`` to count the hosts too (its accelerator is then the default
+    hardware)."""
     box = catalog.get_node(node) if node is not None else None
     if hardware is None and box is None:
         raise ValueError("give the hardware or the node the run uses")
@@ -81,17 +85,22 @@ def run_energy(devices: Any, duration_s: Any, *, hardware: str | Accelerator | N
                 else to_base(power_fraction, "", "power_fraction"))
     if fraction > 1.0:
         raise ValueError(f"power_fraction is a share of TDP, at most 1, got {fraction!r}")
+    idle = catalog.get_assumption("gpu-idle-power-fraction").value
+    busy = to_base(activity, "", "activity", allow_zero=True)
+    if busy > 1.0:
+        raise ValueError(f"activity is a share in [0, 1], got {busy!r}")
     facility = (catalog.get_assumption("pue-global-average").value if pue is None
                 else to_base(pue, "", "pue"))
     if facility < 1.0:
         raise ValueError(f"PUE is at least 1 by definition, got {facility!r}")
     count = to_count(devices, "devices")
     seconds = to_base(duration_s, "s", "duration_s", allow_zero=True)
-    device_power = device.tdp * fraction
+    share = idle + (max(fraction, idle) - idle) * busy
+    device_power = device.tdp * share
     host_power, counted = 0.0, "accelerators x PUE (hosts not counted: no node given)"
     nodes: Number = 0.0
     if box is not None:
-        host_power = max(box.max_power - box.accelerators * device.tdp, 0.0) * fraction
+        host_power = max(box.max_power - box.accelerators * device.tdp, 0.0) * share
         nodes = (math.ceil(count / box.accelerators) if vec.is_scalar(count)
                  else vec.ceil(count / box.accelerators))
         counted = f"accelerators + {box.name} hosts, x PUE (network fabric and storage not counted)"
