@@ -49,14 +49,14 @@ def main() -> None:
     devices = [spec.id for spec in catalog.hardware if "fp16" in spec.peak_flops]
     batch_values = np.arange(1, 257)
     contexts = -(-1_000_000 // (batch_values.size * len(devices)))  # >= 10^6 points in all
-    context_values = np.linspace(0, 131072, contexts).round()
+    context_values = np.linspace(0, 131071, contexts).round()
     axes = grid(batch=batch_values, context=context_values)
     points = batch_values.size * context_values.size * len(devices)
-    decode_step("llama-3-8b", devices, **axes)
+    decode_step("llama-3.1-8b", devices, **axes)
     runs = []
     for _ in range(3):
         start = time.perf_counter()
-        decode_step("llama-3-8b", devices, **axes)
+        decode_step("llama-3.1-8b", devices, **axes)
         runs.append(time.perf_counter() - start)
     print(f"sweep_points: {points}")
     print(f"sweep_configs_per_s: {points / min(runs):.3e}")
