@@ -69,6 +69,31 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--pricing", choices=("cloud", "owned"))
     audit.add_argument("--json", action="store_true", help="print a JSON object")
     audit.set_defaults(handler=_audit)
+
+    course = commands.add_parser("course", help="set up an nbgrader course")
+    course_commands = course.add_subparsers(dest="course_command", required=True,
+                                            parser_class=_Parser)
+    init = course_commands.add_parser("init", help="create a ready nbgrader course folder")
+    init.add_argument("directory")
+    init.add_argument("--solutions", help="the instructor sources (solutions/ of the course "
+                      "repository; not shipped in the wheel)")
+    init.add_argument("--labs", nargs="+", help="lab ids to include (default: all)")
+    init.add_argument("--course-id", default="mlsysim-lab")
+    init.add_argument("--timeout", type=int, default=60,
+                      help="seconds a cell may run during autograde (default 60)")
+    init.set_defaults(handler=_course_init)
+
+    grade = commands.add_parser("grade", help="autograde an assignment and report per-item "
+                                "scores")
+    grade.add_argument("assignment", help="assignment (lab) id, e.g. lab01")
+    grade.add_argument("--course", default=".", help="the course folder (default: here)")
+    grade.add_argument("--csv", help="per-item scores file (default: grades-ASSIGNMENT.csv)")
+    grade.add_argument("--no-autograde", action="store_true",
+                       help="report on notebooks already autograded")
+    grade.add_argument("--workers", type=int, help="concurrent autograde processes "
+                       "(default: one per CPU)")
+    grade.add_argument("--json", action="store_true", help="print the statistics as JSON")
+    grade.set_defaults(handler=_grade)
     return parser
 
 
@@ -236,6 +261,36 @@ def _audit(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def _course_init(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course import init_course
+
+    labs = init_course(args.directory, solutions=args.solutions, labs=args.labs,
+                       course_id=args.course_id, timeout=args.timeout)
+    return "\n".join([
+        f"Course ready in {args.directory} with {len(labs)} lab(s): {', '.join(labs)}",
+        "Next, from that folder:",
+        "  nbgrader generate_assignment LAB     # release version in release/LAB/",
+        "  (students submit; or collect into submitted/STUDENT/LAB/)",
+        "  mlsysim-lab grade LAB                # autograde + per-item CSV and statistics",
+        "  nbgrader generate_feedback LAB       # HTML feedback in feedback/",
+        "  nbgrader export                      # grades.csv for the gradebook"])
+
+
+def _grade(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course import grade_report
+
+    path = args.csv or f"grades-{args.assignment}.csv"
+    stats = grade_report(args.course, args.assignment, path,
+                         autograde_first=not args.no_autograde, workers=args.workers)
+    if args.json:
+        return json.dumps(stats, indent=2)
+    rows = [(item, str(s["submissions"]), f"{s['mean_credit']:.2f}",
+             s["most_chosen_wrong_option"] or "-", s["misconception"] or "-")
+            for item, s in stats.items()]
+    return (f"Per-item scores written to {path}\n"
+            + _table(("item", "n", "mean credit", "top wrong option", "misconception"), rows))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -243,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         output = args.handler(args)
-    except (CommandError, LookupError, UnitError, ValueError) as error:
+    except (CommandError, LookupError, UnitError, ValueError, RuntimeError) as error:
         message = str(error).strip("'\"")
         print(f"mlsysim-lab: error: {message}", file=sys.stderr)
         return 2

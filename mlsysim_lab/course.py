@@ -146,18 +146,44 @@ def read_records(course: str | Path, assignment: str) -> list[ItemRecord]:
     return records
 
 
+def autograde(course: str | Path, assignment: str, *, workers: int | None = None) -> None:
+    """``nbgrader autograde`` of every submission, split over ``workers`` concurrent
+    nbgrader processes (default: one per CPU). Each process excludes the students of
+    the others, so every submission is graded exactly once."""
+    root = Path(course)
+    students = sorted(p.parent.name for p in root.glob(f"submitted/*/{assignment}"))
+    if not students:
+        raise CourseError(f"no submissions in {root / 'submitted'}/*/{assignment}")
+    count = max(1, min(workers or os.cpu_count() or 1, len(students)))
+    groups = [students[i::count] for i in range(count)]
+    processes = []
+    for group in groups:
+        others = [s for s in students if s not in group]
+        args = ["autograde", assignment, "--create", "--force"]
+        if others:
+            args.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
+        processes.append(subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=root,
+                                          text=True, stdout=subprocess.PIPE,
+                                          stderr=subprocess.STDOUT, env=_environment()))
+    failures = []
+    for process in processes:
+        output, _ = process.communicate()
+        if process.returncode != 0:
+            failures.append(output)
+    if failures:
+        raise CourseError("nbgrader autograde failed:\n" + "\n".join(failures))
+
+
 def grade_report(course: str | Path, assignment: str, csv_path: str | Path, *,
-                 autograde: bool = True) -> dict[str, dict[str, Any]]:
+                 autograde_first: bool = True, workers: int | None = None) -> dict[str, dict[str, Any]]:
     """Autograde (optionally), write per-student per-item scores to ``csv_path``, and
     return per-item statistics."""
     root = Path(course)
     if not (root / "nbgrader_config.py").is_file():
         raise CourseError(f"{root} is not a course folder (no nbgrader_config.py); "
                           "create one with `mlsysim-lab course init`")
-    if autograde:
-        run = nbgrader(root, "autograde", assignment, "--force")
-        if run.returncode != 0:
-            raise CourseError(f"nbgrader autograde failed:\n{run.stdout}\n{run.stderr}")
+    if autograde_first:
+        autograde(root, assignment, workers=workers)
     records = read_records(root, assignment)
     with Path(csv_path).open("w", newline="") as handle:
         writer = csv.writer(handle)

@@ -84,3 +84,32 @@ def test_argparse_errors_are_one_line_without_traceback():
                              "--batch", "many"], capture_output=True, text=True)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_course_init_needs_the_instructor_sources(capsys, tmp_path):
+    assert main(["course", "init", str(tmp_path / "c"), "--solutions", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert "not shipped in the wheel" in err and len(err.strip().splitlines()) == 1
+
+
+def test_course_init_writes_a_ready_course(capsys, tmp_path):
+    import nbformat
+
+    from mlsysim_lab import notebook_cells as cells
+
+    sources = tmp_path / "solutions"
+    sources.mkdir()
+    nbformat.write(cells.notebook([cells.markdown("# Lab")], "Lab"), sources / "lab42.ipynb")
+    course = tmp_path / "course"
+    assert main(["course", "init", str(course), "--solutions", str(sources)]) == 0
+    assert "lab42" in capsys.readouterr().out
+    assert (course / "nbgrader_config.py").is_file() and (course / "gradebook.db").is_file()
+    assert (course / "source" / "lab42" / "lab42.ipynb").is_file()
+    assert "c.Execute.timeout = 60" in (course / "nbgrader_config.py").read_text()
+    assert main(["course", "init", str(course), "--solutions", str(sources), "--labs", "lab7"]) == 2
+    assert "lab7" in capsys.readouterr().err
+
+
+def test_grade_outside_a_course_is_a_clear_error(capsys, tmp_path):
+    assert main(["grade", "lab00", "--course", str(tmp_path)]) == 2
+    assert "not a course folder" in capsys.readouterr().err

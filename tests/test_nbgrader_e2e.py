@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from mlsysim_lab import notebook_cells as cells
-from mlsysim_lab.course import grade_report, init_course, nbgrader, read_records
+from mlsysim_lab.course import autograde, grade_report, init_course, nbgrader, read_records
 
 POINTS = {"decode_ms": 2, "intensity": 2, "regime": 1, "ridge_fn": 2}
 SETUP = ("from mlsysim_lab.grading import open_lab\n"
@@ -88,8 +88,7 @@ def course(tmp_path_factory):
         if cell.metadata.get("nbgrader", {}).get("grade"):
             cell.source = "print('all good')"   # edit the locked test cells
     nbformat.write(hostile, root / "submitted" / "redefines" / "sample" / "sample.ipynb")
-    run = nbgrader(root, "autograde", "sample", "--create", "--force")
-    assert run.returncode == 0, run.stdout + run.stderr
+    autograde(root, "sample", workers=2)   # two concurrent nbgrader processes
     return root
 
 
@@ -123,7 +122,7 @@ def test_the_infinite_loop_was_stopped_by_the_timeout(course):
 
 
 def test_the_report_has_per_item_scores_and_the_dominant_misconception(course, tmp_path):
-    stats = grade_report(course, "sample", tmp_path / "scores.csv", autograde=False)
+    stats = grade_report(course, "sample", tmp_path / "scores.csv", autograde_first=False)
     rows = (tmp_path / "scores.csv").read_text().splitlines()
     assert rows[0].startswith("student,item,points")
     assert stats["sample.regime"]["misconception"] == "decode is compute-bound like training"

@@ -132,19 +132,38 @@ references.register(
               locator="Maximum download throughput per instance: c5n.18xlarge 8,003 MB/s; "
                       "p3dn.24xlarge 6,269 MB/s",
               url="https://github.com/dvassallo/s3-benchmark"),
-    # --- Grid carbon -------------------------------------------------------------------------
-    Reference(key="eia-faq-co2-per-kwh", title="FAQ: How much carbon dioxide is produced "
-              "per kilowatthour of U.S. electricity generation?",
-              publisher="U.S. Energy Information Administration", year=2024,
-              locator="2023: 4.18 trillion kWh, 1.53 billion metric tons CO2, about "
-                      "0.81 pounds of CO2 per kWh (utility-scale generation)",
-              url="https://www.eia.gov/tools/faqs/faq.php?id=74&t=11"),
-    Reference(key="epa-egrid2022", title="Emissions & Generation Resource Integrated "
-              "Database (eGRID2022), state total output emission rates",
-              publisher="U.S. Environmental Protection Agency", year=2024,
-              locator="State output CO2e rates (2022 data): IA ~0.36, TX ~0.39, CA ~0.21 "
-                      "kg CO2e/kWh",
-              url="https://www.epa.gov/egrid"),
+    # --- Grid carbon: one scope for every region ------------------------------------------
+    # Scope used throughout: average life-cycle emissions of electricity GENERATED in the
+    # region (production-based, imports excluded), gCO2e per kWh, calendar year 2024. Ember
+    # computes it from generation by fuel x IPCC AR5 median life-cycle factors (coal 820,
+    # gas 490, bioenergy 230, hydro 24, nuclear 12, wind 11, solar 48 gCO2e/kWh).
+    Reference(key="ember-yearly-electricity-2026", title="Yearly Electricity Data (global "
+              "and Europe datasets): power-sector emissions intensity, gCO2e/kWh, as "
+              "republished in Our World in Data's 'Carbon intensity of electricity "
+              "generation' grapher (Ember 2026 release)", publisher="Ember (CC BY 4.0)",
+              year=2026,
+              locator="Calendar year 2024, life-cycle gCO2e/kWh of generation: Norway 29.66, "
+                      "France 40.48, Germany 336.38, Poland 608.18, India 705.40, Singapore "
+                      "498.74, United States 383.78 (2023: 30.46, 53.26, 362.92, 650.68, "
+                      "713.36, 500.87, 392.89)",
+              url="https://ember-energy.org/data/yearly-electricity-data/"),
+    Reference(key="ember-us-electricity-2026", title="US Electricity Data (state-level "
+              "yearly data): power-sector emissions intensity, gCO2e/kWh",
+              publisher="Ember (CC BY 4.0)", year=2026,
+              locator="Calendar year 2024: Iowa 243.43, Texas 356.02, California 199.57 "
+                      "gCO2e/kWh (2023: 271.50, 367.37, 216.73); same method as Ember's "
+                      "yearly country data",
+              url="https://ember-energy.org/data/us-electricity-data/"),
+    Reference(key="electricitymaps-2024-ca-qc", title="Electricity Maps yearly carbon "
+              "intensity 2024, zone CA-QC (Quebec), as compiled in the Green Software "
+              "Foundation Cloud Region Metadata (Cloud_Region_Metadata.csv, 2024 rows for "
+              "AWS ca-central-1 and Google northamerica-northeast1)",
+              publisher="Electricity Maps; Green Software Foundation (real-time-cloud)",
+              year=2025,
+              locator="grid-carbon-intensity-average-production-annual 28.68 gCO2e/kWh "
+                      "(life-cycle, production-based); consumption-based 30.51",
+              url="https://github.com/Green-Software-Foundation/real-time-cloud"),
+    # --- US electricity prices ---------------------------------------------------------------
     Reference(key="eia-electric-power-annual-2023", title="Electric Power Annual 2023",
               publisher="U.S. Energy Information Administration", year=2024,
               locator="Average revenue per kWh by state and sector, 2023 (industrial: "
@@ -157,49 +176,6 @@ references.register(
               locator="Electricity, industrial: Iowa 6.43 cents/kWh, U.S. average 8.21 "
                       "cents/kWh, October 2024",
               url="https://www.eia.gov/state/data.php?sid=IA"),
-    Reference(key="hydro-quebec-air-emissions", title="Atmospheric emissions (Hydro-Quebec "
-              "sustainable development: energy and environment)", publisher="Hydro-Quebec",
-              year=2017, locator="Activities in 2016: atmospheric emissions from electricity "
-              "generation and purchases in Quebec: 360 t CO2/TWh",
-              url="http://www.hydroquebec.com/sustainable-development/energy-environment/"
-                  "atmospheric-emissions.html"),
-    Reference(key="nve-klimadeklarasjon-2023", title="Lavt klimagassutslipp knyttet til "
-              "norsk stromforbruk i 2023 (climate declaration for physically delivered "
-              "electricity 2023)", publisher="Norwegian Water Resources and Energy "
-              "Directorate (NVE)", year=2024,
-              locator="2023: 15 g CO2e/kWh (2022: 19), including imports",
-              url="https://www.nve.no/nytt-fra-nve/nyheter-energi/lavt-klimagassutslipp-"
-                  "knyttet-til-norsk-stroemforbruk-i-2023/"),
-    Reference(key="rte-bilan-2023", title="Bilan electrique 2023: emissions de gaz a effet "
-              "de serre du systeme electrique", publisher="RTE (Reseau de transport "
-              "d'electricite)", year=2024,
-              locator="Carbon intensity of French electricity production in 2023: "
-                      "32 gCO2eq/kWh (16.1 MtCO2eq)",
-              url="https://analysesetdonnees.rte-france.com/en/node/366"),
-    Reference(key="uba-strommix-2023", title="Entwicklung der spezifischen Treibhausgas-"
-              "Emissionen des deutschen Strommix in den Jahren 1990-2023",
-              publisher="Umweltbundesamt (German Environment Agency)", year=2024,
-              locator="CO2 emission factor of the German electricity mix, 2023 (estimate): "
-                      "380 g/kWh",
-              url="https://www.umweltbundesamt.de/publikationen"),
-    Reference(key="kobize-wskazniki-2023", title="Wskazniki emisyjnosci CO2, SO2, NOx, CO i "
-              "pylu calkowitego dla energii elektrycznej (emission factors for electricity, "
-              "data for 2023)", publisher="KOBiZE (National Centre for Emissions Management, "
-              "Poland)", year=2024,
-              locator="CO2 factor for electricity produced in fuel-combustion installations, "
-                      "2023: 743 kg/MWh",
-              url="https://www.kobize.pl/pl/article/wskazniki-emisyjnosci/id/2473/"),
-    Reference(key="cea-co2-baseline-v20", title="CO2 Baseline Database for the Indian Power "
-              "Sector, User Guide Version 20.0", publisher="Central Electricity Authority, "
-              "Ministry of Power, Government of India", year=2024,
-              locator="FY 2023-24 weighted average emission rate (incl. RE): "
-                      "0.727 tCO2/MWh",
-              url="https://cea.nic.in/cdm-co2-baseline-database/?lang=en"),
-    Reference(key="ema-ses-gef", title="Singapore Energy Statistics: electricity grid "
-              "emission factor (average operating margin)", publisher="Energy Market "
-              "Authority of Singapore", year=2023,
-              locator="Grid emission factor 2022: about 0.42 kg CO2/kWh",
-              url="https://www.ema.gov.sg/resources/singapore-energy-statistics"),
     # --- Data-centre overheads and water -----------------------------------------------------
     Reference(key="uptime-survey-2024", title="Uptime Institute Global Data Center Survey "
               "2024", publisher="Uptime Institute", year=2024,
@@ -207,6 +183,22 @@ references.register(
                       "1.58; 1.55-1.59 since 2020)",
               url="https://uptimeinstitute.com/resources/research-and-reports/"
                   "uptime-institute-global-data-center-survey-results-2024"),
+    Reference(key="aws-region-pue-wue", title="AWS Cloud sustainability: power usage "
+              "effectiveness (PUE) and water usage effectiveness (WUE) by AWS Region",
+              publisher="Amazon Web Services (Amazon Sustainability)", year=2025,
+              locator="Region tables, 2024: Canada (Central, Montreal) PUE 1.19, WUE 0.04 "
+                      "L/kWh; Europe (Frankfurt) 1.35, 0.01; Europe (Stockholm) 1.10, 0.02; "
+                      "US West (N. California) 1.18, 0.51; Asia Pacific (Singapore) 1.32, "
+                      "1.68; Asia Pacific (Mumbai) PUE 1.42, no WUE published; global 1.15, "
+                      "0.15",
+              url="https://sustainability.aboutamazon.com/products-services/aws-cloud"),
+    Reference(key="google-environmental-report-2025", title="Google 2025 Environmental "
+              "Report: data centre power usage effectiveness by campus (calendar year "
+              "2024)", publisher="Google", year=2025,
+              locator="Per-campus annual PUE, 2024: Council Bluffs, Iowa 1.10; Midlothian "
+                      "(Dallas), Texas 1.12; Singapore 1.16; Hamina, Finland 1.09; fleet "
+                      "average 1.09. Water is reported in gallons per site, not as L/kWh WUE",
+              url="https://sustainability.google/reports/"),
     Reference(key="shehabi2016-lbnl", title="United States Data Center Energy Usage Report "
               "(LBNL-1005775)", publisher="Shehabi et al.; Lawrence Berkeley National "
               "Laboratory", year=2016,
@@ -214,6 +206,28 @@ references.register(
                       "data centre; 7.6 L per kWh consumed in generating the electricity "
                       "(US averages, 2014)",
               url="https://eta.lbl.gov/publications/united-states-data-center-energy"),
+    Reference(key="wri-2020-water-in-electricity", title="Guidance for Calculating Water "
+              "Use Embedded in Purchased Electricity (Technical Note, appendices 1-7)",
+              publisher="Reig, Luo, Christensen, Sinistore; World Resources Institute",
+              year=2020,
+              locator="Water CONSUMPTION factors, gal/kWh: Appendix 2 (countries) France "
+                      "0.9705, Germany 0.5143, Poland 0.6640, Norway 1.7603, India 0.9079; "
+                      "Appendix 1 (eGRID subregions) MROW (Iowa) 0.8194, ERCT (Texas) "
+                      "0.3354, CAMX (California) 1.3709",
+              url="https://www.wri.org/research/guidance-calculating-water-use-embedded-"
+                  "purchased-electricity"),
+    # --- Electricity prices ------------------------------------------------------------------
+    Reference(key="hydro-quebec-price-comparison-2022", title="Comparison of Electricity "
+              "Prices in Major North American Cities (rates in effect April 1, 2022)",
+              publisher="Hydro-Quebec", year=2022,
+              locator="Average prices excluding taxes, CAD: consumption 3,060,000 kWh/month, "
+                      "power demand 5,000 kW, 25 kV (Rate L): Montreal 5.33 cents/kWh",
+              url="https://www.hydroquebec.com/business/customer-space/rates/"
+                  "comparison-electricity-prices.html"),
+    Reference(key="bank-of-canada-fx-2022", title="Annual Exchange Rates: 2022",
+              publisher="Bank of Canada", year=2023,
+              locator="US dollar, 2022 annual average: 1.3013 CAD per USD",
+              url="https://www.bankofcanada.ca/rates/exchange/annual-average-exchange-rates/"),
 )
 
 
