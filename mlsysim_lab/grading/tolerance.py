@@ -42,7 +42,8 @@ class Relative(_Policy):
         return 1.0 if abs(answer - key) <= self.rtol * abs(key) else 0.0
 
     def describe(self) -> str:
-        return f"within {self.rtol:.0%} of the model"
+        share = f"{self.rtol:.0%}" if self.rtol >= 0.01 else f"a relative {self.rtol:g}"
+        return f"within {share} of the model"
 
 
 class Absolute(_Policy):

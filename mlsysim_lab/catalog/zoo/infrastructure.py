@@ -6,8 +6,9 @@ direction: a figure quoted as a bidirectional total is halved, and a line rate p
 Gb/s is divided by 8. Latencies are the per-message, per-step *alpha* of the alpha-beta
 collective model, taken from the hardware-latency tables of the NCCL / RCCL cost models
 (what the libraries themselves assume per ring step for small messages), not from switch
-port-to-port figures, which are an order of magnitude smaller. Grid intensities are in
-gCO2e/kWh, water in litres/kWh, electricity prices in USD/kWh. A figure that could not be
+port-to-port figures, which are an order of magnitude smaller. Grid intensities are
+life-cycle gCO2e per kWh generated (one scope and year for every region, see the Regions
+section), water in litres/kWh, electricity prices in USD/kWh. A figure that could not be
 sourced is left ``None``; where a required field had no region-specific source the notes
 say which cited fallback was used.
 """
@@ -26,9 +27,8 @@ from mlsysim_lab.catalog.references import Reference
 Gbps = 1e9 / 8            # one gigabit per second, in bytes/s
 US = 1e-6                 # microsecond, in s
 MS = 1e-3                 # millisecond, in s
-LB_PER_KWH = 453.59237    # g per (lb/kWh): 1 lb = 453.59237 g
-KG_PER_KWH = 1000.0       # g per (kg/kWh)
-CENTS = 0.01              # USD per US cent
+CENTS = 0.01              # USD per cent (US or Canadian, as printed)
+CAD_PER_USD_2022 = 1.3013  # Bank of Canada, 2022 annual average
 
 references.register(
     # --- Collective-library cost models (per-step latency) -----------------------------
@@ -145,14 +145,17 @@ references.register(
               locator="Calendar year 2024, life-cycle gCO2e/kWh of generation: Norway 29.66, "
                       "France 40.48, Germany 336.38, Poland 608.18, India 705.40, Singapore "
                       "498.74, United States 383.78 (2023: 30.46, 53.26, 362.92, 650.68, "
-                      "713.36, 500.87, 392.89)",
+                      "713.36, 500.87, 392.89); read from the OWID grapher CSV (copy in "
+                      "github.com/pluginsGLPI/carbon), not from Ember's own download",
               url="https://ember-energy.org/data/yearly-electricity-data/"),
     Reference(key="ember-us-electricity-2026", title="US Electricity Data (state-level "
               "yearly data): power-sector emissions intensity, gCO2e/kWh",
               publisher="Ember (CC BY 4.0)", year=2026,
               locator="Calendar year 2024: Iowa 243.43, Texas 356.02, California 199.57 "
                       "gCO2e/kWh (2023: 271.50, 367.37, 216.73); same method as Ember's "
-                      "yearly country data",
+                      "yearly country data; read from a CC BY redistribution (github.com/"
+                      "DigitalPebble/spruce, ember_co2_intensity.csv, Azure centralus / "
+                      "southcentralus / westus rows), not from Ember's own download",
               url="https://ember-energy.org/data/us-electricity-data/"),
     Reference(key="electricitymaps-2024-ca-qc", title="Electricity Maps yearly carbon "
               "intensity 2024, zone CA-QC (Quebec), as compiled in the Green Software "
@@ -189,15 +192,19 @@ references.register(
               locator="Region tables, 2024: Canada (Central, Montreal) PUE 1.19, WUE 0.04 "
                       "L/kWh; Europe (Frankfurt) 1.35, 0.01; Europe (Stockholm) 1.10, 0.02; "
                       "US West (N. California) 1.18, 0.51; Asia Pacific (Singapore) 1.32, "
-                      "1.68; Asia Pacific (Mumbai) PUE 1.42, no WUE published; global 1.15, "
-                      "0.15",
+                      "1.68; Asia Pacific (Mumbai) PUE 1.42, no WUE published; North "
+                      "America 1.14, 0.13; global 1.15, 0.15 (as transcribed in the GSF "
+                      "Cloud Region Metadata and DigitalPebble SPRUCE aws-pue-wue.csv, "
+                      "which agree; the AWS page itself was not opened)",
               url="https://sustainability.aboutamazon.com/products-services/aws-cloud"),
     Reference(key="google-environmental-report-2025", title="Google 2025 Environmental "
               "Report: data centre power usage effectiveness by campus (calendar year "
               "2024)", publisher="Google", year=2025,
               locator="Per-campus annual PUE, 2024: Council Bluffs, Iowa 1.10; Midlothian "
                       "(Dallas), Texas 1.12; Singapore 1.16; Hamina, Finland 1.09; fleet "
-                      "average 1.09. Water is reported in gallons per site, not as L/kWh WUE",
+                      "average 1.09. Water is reported in gallons per site, not as L/kWh WUE "
+                      "(per-campus values as transcribed in the GSF Cloud Region Metadata, "
+                      "2024 rows)",
               url="https://sustainability.google/reports/"),
     Reference(key="shehabi2016-lbnl", title="United States Data Center Energy Usage Report "
               "(LBNL-1005775)", publisher="Shehabi et al.; Lawrence Berkeley National "
@@ -213,7 +220,9 @@ references.register(
               locator="Water CONSUMPTION factors, gal/kWh: Appendix 2 (countries) France "
                       "0.9705, Germany 0.5143, Poland 0.6640, Norway 1.7603, India 0.9079; "
                       "Appendix 1 (eGRID subregions) MROW (Iowa) 0.8194, ERCT (Texas) "
-                      "0.3354, CAMX (California) 1.3709",
+                      "0.3354, CAMX (California) 1.3709 (back-converted from the L/kWh "
+                      "values of DigitalPebble SPRUCE wcf.csv; the WRI workbook itself was "
+                      "not opened)",
               url="https://www.wri.org/research/guidance-calculating-water-use-embedded-"
                   "purchased-electricity"),
     # --- Electricity prices ------------------------------------------------------------------
@@ -493,136 +502,192 @@ CLUSTERS: tuple[Cluster, ...] = (DGX_H100_1024, DGX_H100_256, DGX_A100_256)
 # ======================================================================================
 # Regions
 # ======================================================================================
+#
+# Grid carbon: ONE scope for all eleven regions - average life-cycle emissions of the
+# electricity generated in the region (production-based, imports excluded), gCO2e/kWh,
+# calendar year 2024, from Ember (countries and US states). Ember publishes no Canadian
+# provinces, so Quebec uses Electricity Maps' 2024 production-based life-cycle figure, the
+# same scope from a different compiler. Direct-combustion-only figures (Hydro-Quebec,
+# eGRID, national inventories) are NOT comparable with these and are not used.
+#
+# PUE: a region-specific figure where an operator publishes one for a site or Region there
+# (AWS per-Region tables, Google per-campus tables, 2024); otherwise the Uptime global
+# average. Hyperscale sites run far below the 1.56 survey average, so a region with a
+# hyperscaler figure is not directly comparable with one on the survey fallback.
+#
+# Water: wue is on-site L per kWh of IT energy (paired with the PUE's operator where it
+# publishes one); grid_water_intensity is water CONSUMED generating the electricity
+# (WRI 2020 factors, which include hydro-reservoir evaporation).
 
-_PUE_NOTE = ("PUE: no region-specific survey figure was sourced, so the Uptime Institute "
-             "2024 global average (1.56) is used.")
-_US_WATER_NOTE = ("Water: LBNL (Shehabi et al. 2016) US averages - 1.8 L/kWh consumed on "
-                  "site and 7.6 L/kWh consumed generating the electricity; national, not "
-                  "state-specific (2014 data). Hyperscale sites report far lower on-site "
-                  "WUE (e.g. AWS 0.25 L/kWh in 2021).")
-_NO_WATER_NOTE = ("Water: no citable regional on-site WUE or generation water intensity "
-                  "was found, so both are unset.")
 _UPTIME_PUE = 1.56
+GAL = 3.785411784            # litres per US gallon (WRI prints gal/kWh)
+
+_GRID_SCOPE = ("Grid: life-cycle gCO2e per kWh generated (production-based, IPCC AR5 "
+               "factors), calendar year 2024")
+_UPTIME_NOTE = ("PUE: no region- or climate-specific operator figure was sourced, so the "
+                "Uptime Institute 2024 global survey average (1.56) is used.")
+_LBNL_WUE_NOTE = ("On-site WUE: LBNL (Shehabi et al. 2016) US average 1.8 L/kWh (2014 data, "
+                  "typical not hyperscale; Google, whose PUE is used, publishes site water "
+                  "in gallons, not L/kWh).")
+_WRI_NOTE = ("Grid water: WRI 2020 water-consumption factor for the generation mix "
+             "(includes hydro-reservoir evaporation), printed in gal/kWh and stored in "
+             "L/kWh.")
 
 QUEBEC = Region(
     id="quebec", name="Quebec, Canada (Hydro-Quebec grid)", aliases=("qc",),
-    country="Canada", year=2016, grid_intensity=0.36,  # 360 t CO2/TWh = 0.36 g/kWh
-    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
-    sources={"grid_intensity": "hydro-quebec-air-emissions", "pue": "uptime-survey-2024"},
-    notes="Grid: Hydro-Quebec reports 360 t CO2/TWh (0.36 g/kWh) for electricity generated "
-          "and purchased in Quebec in 2016 (direct combustion emissions only; reservoir "
-          "emissions and life-cycle emissions are excluded, and Canada's National Inventory "
-          "Report gives a somewhat higher provincial generation intensity of a few g/kWh). "
-          "Newer Hydro-Quebec labels were not retrieved. " + _PUE_NOTE + " "
-          + _NO_WATER_NOTE + " Price: Hydro-Quebec Rate L (large power) combines energy and "
-          "demand charges in CAD; no single USD/kWh figure was sourced, so it is unset.")
+    country="Canada", year=2024, grid_intensity=28.68,
+    pue=1.19, wue=0.04, grid_water_intensity=None,
+    electricity_price=5.33 * CENTS / CAD_PER_USD_2022,
+    sources={"grid_intensity": "electricitymaps-2024-ca-qc", "pue": "aws-region-pue-wue",
+             "wue": "aws-region-pue-wue",
+             "electricity_price": "hydro-quebec-price-comparison-2022"},
+    notes="Grid: life-cycle gCO2e per kWh generated (production-based), calendar year 2024: "
+          "Electricity Maps zone CA-QC, 28.68 (Ember publishes no provincial "
+          "data). Electricity Maps' emission factors are not identical to Ember's: with Ember's "
+          "IPCC median factors (hydro 24, wind 11) a >99%-renewable, mostly hydro mix comes "
+          "out at ~23-28 g, so ~5 g of the Quebec figure is method uncertainty. "
+          "Direct-combustion "
+          "rates (Hydro-Quebec 0.36 g/kWh in 2016, Canada's NIR provincial intensity of a "
+          "few g/kWh) have a different scope and are not used. PUE and WUE: AWS Canada "
+          "(Central) Region, Montreal, 2024: 1.19 and 0.04 L/kWh. Grid water: unset - WRI "
+          "gives only a Canada-wide factor (2.157 gal = 8.17 L/kWh), and Quebec's far higher "
+          "hydro share makes that a poor proxy. Price: Hydro-Quebec's price comparison, "
+          "rates in effect April 1 2022, large-power customer on Rate L (3,060,000 kWh/month, "
+          "5,000 kW, 25 kV), 5.33 CAD cents/kWh excluding taxes, converted at the Bank of "
+          "Canada 2022 annual average of 1.3013 CAD/USD (source bank-of-canada-fx-2022) = "
+          "4.10 US cents/kWh. This is a 2022 price, not 2024.")
 
 NORWAY = Region(
     id="norway", name="Norway", aliases=("no",),
-    country="Norway", year=2023, grid_intensity=15.0,
-    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
-    sources={"grid_intensity": "nve-klimadeklarasjon-2023", "pue": "uptime-survey-2024"},
-    notes="Grid: NVE's climate declaration for physically delivered electricity, 2023: "
-          "15 g CO2e/kWh including imports (2022: 19). " + _PUE_NOTE + " " + _NO_WATER_NOTE
-          + " Price: Eurostat non-household prices were not retrieved per country; unset.")
+    country="Norway", year=2024, grid_intensity=29.66,
+    pue=1.10, wue=0.02, grid_water_intensity=1.7603 * GAL, electricity_price=None,
+    sources={"grid_intensity": "ember-yearly-electricity-2026", "pue": "aws-region-pue-wue",
+             "wue": "aws-region-pue-wue",
+             "grid_water_intensity": "wri-2020-water-in-electricity"},
+    notes=_GRID_SCOPE + ": Ember, Norway 29.66 (2023: 30.46). (NVE's 15 g/kWh climate "
+          "declaration is a different scope - delivered electricity incl. imports.) PUE and "
+          "WUE: NORDIC-CLIMATE PROXY - no operator publishes a Norwegian site figure, so AWS "
+          "Europe (Stockholm) Region, 2024, 1.10 and 0.02 L/kWh is used (Google Hamina, "
+          "Finland: PUE 1.09). " + _WRI_NOTE + " Norway 1.7603 gal/kWh = 6.66 L/kWh. Price: "
+          "unset - Statistics Norway publishes energy-only prices excluding grid rent (e.g. "
+          "services 33.1 ore/kWh in Q3 2024, 54.5 in Q4 2024), not comparable with the "
+          "all-in industrial prices used elsewhere, and no Eurostat figure was retrieved.")
 
 FRANCE = Region(
     id="france", name="France", aliases=("fr",),
-    country="France", year=2023, grid_intensity=32.0,
-    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
-    sources={"grid_intensity": "rte-bilan-2023", "pue": "uptime-survey-2024"},
-    notes="Grid: RTE Bilan electrique 2023, carbon intensity of French electricity "
-          "production 32 gCO2eq/kWh (direct emissions; life-cycle figures such as Ember's "
-          "are higher). " + _PUE_NOTE + " " + _NO_WATER_NOTE + " Price: unset (Eurostat "
-          "country value not retrieved).")
+    country="France", year=2024, grid_intensity=40.48,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=0.9705 * GAL, electricity_price=None,
+    sources={"grid_intensity": "ember-yearly-electricity-2026", "pue": "uptime-survey-2024",
+             "grid_water_intensity": "wri-2020-water-in-electricity"},
+    notes=_GRID_SCOPE + ": Ember, France 40.48 (2023: 53.26). (RTE's 32 g/kWh for 2023 is "
+          "direct emissions only.) " + _UPTIME_NOTE + " On-site WUE: unset (no French "
+          "operator figure found). " + _WRI_NOTE + " France 0.9705 gal/kWh = 3.67 L/kWh. "
+          "Price: unset - the Eurostat non-household price (nrg_pc_205) could not be "
+          "retrieved for this edit.")
 
 US_AVERAGE = Region(
     id="us-average", name="United States (average)", aliases=("us", "usa"),
-    country="United States", year=2023, grid_intensity=0.81 * LB_PER_KWH,
+    country="United States", year=2024, grid_intensity=383.78,
     pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=8.21 * CENTS,
-    sources={"grid_intensity": "eia-faq-co2-per-kwh", "pue": "uptime-survey-2024",
+    sources={"grid_intensity": "ember-yearly-electricity-2026", "pue": "uptime-survey-2024",
              "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
              "electricity_price": "eia-state-data-iowa"},
-    notes="Grid: EIA, 2023 utility-scale generation emitted about 0.81 lb CO2/kWh = "
-          "367 g/kWh (CO2 only). " + _PUE_NOTE + " " + _US_WATER_NOTE + " Price: EIA US "
-          "average industrial price, 8.21 cents/kWh for October 2024 (a single month, as "
-          "shown on EIA's state profile pages; the annual 2023 US figure was not retrieved).")
+    notes=_GRID_SCOPE + ": Ember, United States 383.78 (2023: 392.89). (EIA's 0.81 lb "
+          "CO2/kWh = 367 g for 2023 is direct CO2 only.) " + _UPTIME_NOTE + " (A national "
+          "average is the right place for a survey average; AWS's North America figure is "
+          "1.14.) Water: LBNL (Shehabi et al. 2016) US averages, 1.8 L/kWh on site and 7.6 "
+          "L/kWh consumed generating the electricity (2014 data). Price: EIA US average "
+          "industrial price, 8.21 cents/kWh for October 2024 (a single month).")
 
 IOWA = Region(
     id="iowa", name="Iowa, USA", aliases=("ia", "us-iowa"),
-    country="United States", year=2022, grid_intensity=0.36 * KG_PER_KWH,
-    pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=6.91 * CENTS,
-    sources={"grid_intensity": "epa-egrid2022", "pue": "uptime-survey-2024",
-             "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
+    country="United States", year=2024, grid_intensity=243.43,
+    pue=1.10, wue=1.8, grid_water_intensity=0.8194 * GAL, electricity_price=6.91 * CENTS,
+    sources={"grid_intensity": "ember-us-electricity-2026",
+             "pue": "google-environmental-report-2025", "wue": "shehabi2016-lbnl",
+             "grid_water_intensity": "wri-2020-water-in-electricity",
              "electricity_price": "eia-electric-power-annual-2023"},
-    notes="Grid: eGRID2022 state total-output CO2e rate ~0.36 kg/kWh (two significant "
-          "figures). Cross-check: EIA Electric Power Annual, Iowa 2022 power-sector CO2 "
-          "26,163 thousand t over ~71.3 TWh net generation = 367 g/kWh. Iowa is ~60% wind. "
-          "Price: EIA, Iowa industrial average revenue 2023, 6.91 cents/kWh. " + _PUE_NOTE
-          + " " + _US_WATER_NOTE)
+    notes=_GRID_SCOPE + ": Ember state data, Iowa 243.43 (2023: 271.50); Iowa generation "
+          "is ~60% wind. PUE: Google's Council Bluffs, Iowa campus, 2024, 1.10. "
+          + _LBNL_WUE_NOTE + " " + _WRI_NOTE + " eGRID subregion MROW 0.8194 gal/kWh = "
+          "3.10 L/kWh. Price: EIA, Iowa industrial average revenue 2023, 6.91 cents/kWh.")
 
 CALIFORNIA = Region(
     id="california", name="California, USA", aliases=("ca", "us-california"),
-    country="United States", year=2022, grid_intensity=0.21 * KG_PER_KWH,
-    pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=18.64 * CENTS,
-    sources={"grid_intensity": "epa-egrid2022", "pue": "uptime-survey-2024",
-             "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
+    country="United States", year=2024, grid_intensity=199.57,
+    pue=1.18, wue=0.51, grid_water_intensity=1.3709 * GAL, electricity_price=18.64 * CENTS,
+    sources={"grid_intensity": "ember-us-electricity-2026", "pue": "aws-region-pue-wue",
+             "wue": "aws-region-pue-wue",
+             "grid_water_intensity": "wri-2020-water-in-electricity",
              "electricity_price": "eia-electric-power-annual-2023"},
-    notes="Grid: eGRID2022 state total-output CO2e rate ~0.21 kg/kWh for in-state "
-          "generation (California imports a substantial share of its electricity, which "
-          "this excludes). Price: EIA, California industrial average revenue 2023, 18.64 "
-          "cents/kWh. " + _PUE_NOTE + " " + _US_WATER_NOTE)
+    notes=_GRID_SCOPE + ": Ember state data, California 199.57 (2023: 216.73), in-state "
+          "generation only (California imports a substantial share of its electricity). PUE "
+          "and WUE: AWS US West (N. California) Region, 2024, 1.18 and 0.51 L/kWh. "
+          + _WRI_NOTE + " eGRID subregion CAMX 1.3709 gal/kWh = 5.19 L/kWh. Price: EIA, "
+          "California industrial average revenue 2023, 18.64 cents/kWh.")
 
 TEXAS = Region(
     id="texas", name="Texas, USA", aliases=("tx", "us-texas"),
-    country="United States", year=2022, grid_intensity=0.39 * KG_PER_KWH,
-    pue=_UPTIME_PUE, wue=1.8, grid_water_intensity=7.6, electricity_price=6.60 * CENTS,
-    sources={"grid_intensity": "epa-egrid2022", "pue": "uptime-survey-2024",
-             "wue": "shehabi2016-lbnl", "grid_water_intensity": "shehabi2016-lbnl",
+    country="United States", year=2024, grid_intensity=356.02,
+    pue=1.12, wue=1.8, grid_water_intensity=0.3354 * GAL, electricity_price=6.60 * CENTS,
+    sources={"grid_intensity": "ember-us-electricity-2026",
+             "pue": "google-environmental-report-2025", "wue": "shehabi2016-lbnl",
+             "grid_water_intensity": "wri-2020-water-in-electricity",
              "electricity_price": "eia-electric-power-annual-2023"},
-    notes="Grid: eGRID2022 state total-output CO2e rate ~0.39 kg/kWh. Price: EIA, Texas "
-          "industrial average revenue 2023, 6.60 cents/kWh. " + _PUE_NOTE + " "
-          + _US_WATER_NOTE)
+    notes=_GRID_SCOPE + ": Ember state data, Texas 356.02 (2023: 367.37). PUE: Google's "
+          "Midlothian (Dallas), Texas campus, 2024, 1.12 - a hot-summer climate. "
+          + _LBNL_WUE_NOTE + " " + _WRI_NOTE + " eGRID subregion ERCT 0.3354 gal/kWh = "
+          "1.27 L/kWh. Price: EIA, Texas industrial average revenue 2023, 6.60 cents/kWh.")
 
 GERMANY = Region(
     id="germany", name="Germany", aliases=("de",),
-    country="Germany", year=2023, grid_intensity=380.0,
-    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
-    sources={"grid_intensity": "uba-strommix-2023", "pue": "uptime-survey-2024"},
-    notes="Grid: Umweltbundesamt CO2 emission factor of the German electricity mix, 2023 "
-          "estimate 380 g/kWh (CO2 only; 2024 estimate 363 g/kWh). " + _PUE_NOTE + " "
-          + _NO_WATER_NOTE + " Price: unset (Eurostat country value not retrieved).")
+    country="Germany", year=2024, grid_intensity=336.38,
+    pue=1.35, wue=0.01, grid_water_intensity=0.5143 * GAL, electricity_price=None,
+    sources={"grid_intensity": "ember-yearly-electricity-2026", "pue": "aws-region-pue-wue",
+             "wue": "aws-region-pue-wue",
+             "grid_water_intensity": "wri-2020-water-in-electricity"},
+    notes=_GRID_SCOPE + ": Ember, Germany 336.38 (2023: 362.92). (UBA's 380 g/kWh for 2023 is "
+          "CO2 only, a different scope.) PUE and WUE: AWS Europe "
+          "(Frankfurt) Region, 2024, 1.35 and 0.01 L/kWh (AWS fleet: 1.15). " + _WRI_NOTE + " Germany 0.5143 gal/kWh = 1.95 "
+          "L/kWh. Price: unset - the Eurostat non-household price (nrg_pc_205) could not be "
+          "retrieved for this edit.")
 
 POLAND = Region(
     id="poland", name="Poland", aliases=("pl",),
-    country="Poland", year=2023, grid_intensity=743.0,
-    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
-    sources={"grid_intensity": "kobize-wskazniki-2023", "pue": "uptime-survey-2024"},
-    notes="Grid: KOBiZE CO2 factor for electricity produced in fuel-combustion "
-          "installations, 2023: 743 kg/MWh. This excludes zero-carbon renewable generation "
-          "(about a quarter of Polish generation in 2023), so it OVERSTATES the grid "
-          "average; KOBiZE's end-user factor, which includes renewables, was not "
-          "retrieved. " + _PUE_NOTE + " " + _NO_WATER_NOTE + " Price: unset.")
+    country="Poland", year=2024, grid_intensity=608.18,
+    pue=_UPTIME_PUE, wue=None, grid_water_intensity=0.6640 * GAL, electricity_price=None,
+    sources={"grid_intensity": "ember-yearly-electricity-2026", "pue": "uptime-survey-2024",
+             "grid_water_intensity": "wri-2020-water-in-electricity"},
+    notes=_GRID_SCOPE + ": Ember, Poland 608.18 (2023: 650.68). (KOBiZE's 743 kg/MWh covers "
+          "fuel-combustion plants only and overstates the grid average.) " + _UPTIME_NOTE
+          + " On-site WUE: unset. " + _WRI_NOTE + " Poland 0.6640 gal/kWh = 2.51 L/kWh. "
+          "Price: unset - the Eurostat non-household price (nrg_pc_205) could not be "
+          "retrieved for this edit.")
 
 INDIA = Region(
     id="india", name="India (national grid)", aliases=("in",),
-    country="India", year=2023, grid_intensity=0.727 * KG_PER_KWH,
-    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
-    sources={"grid_intensity": "cea-co2-baseline-v20", "pue": "uptime-survey-2024"},
-    notes="Grid: CEA CO2 Baseline Database v20, weighted average emission factor for "
-          "fiscal year 2023-24 (April 2023 - March 2024) including renewables: "
-          "0.727 tCO2/MWh. " + _PUE_NOTE + " " + _NO_WATER_NOTE + " Price: industrial "
-          "tariffs vary by state; no national figure was sourced, so it is unset.")
+    country="India", year=2024, grid_intensity=705.40,
+    pue=1.42, wue=None, grid_water_intensity=0.9079 * GAL, electricity_price=None,
+    sources={"grid_intensity": "ember-yearly-electricity-2026", "pue": "aws-region-pue-wue",
+             "grid_water_intensity": "wri-2020-water-in-electricity"},
+    notes=_GRID_SCOPE + ": Ember, India 705.40 (2023: 713.36). (CEA's 0.727 tCO2/MWh for "
+          "FY2023-24 is direct CO2.) PUE: AWS Asia Pacific (Mumbai) Region, 2024, 1.42 - a "
+          "hot, humid climate (AWS Hyderabad: 1.46). On-site WUE: unset (AWS publishes none "
+          "for Mumbai). " + _WRI_NOTE + " India 0.9079 gal/kWh = 3.44 L/kWh. Price: unset - "
+          "industrial tariffs are set per state and no national figure was sourced.")
 
 SINGAPORE = Region(
     id="singapore", name="Singapore", aliases=("sg",),
-    country="Singapore", year=2022, grid_intensity=0.42 * KG_PER_KWH,
-    pue=_UPTIME_PUE, wue=None, grid_water_intensity=None, electricity_price=None,
-    sources={"grid_intensity": "ema-ses-gef", "pue": "uptime-survey-2024"},
-    notes="Grid: EMA grid emission factor (average operating margin) for 2022, about "
-          "0.42 kg CO2/kWh (as quoted to two figures; gas-fired generation dominates). "
-          + _PUE_NOTE + " (Singapore's tropical climate makes a higher-than-average PUE "
-          "likely.) " + _NO_WATER_NOTE + " Price: unset.")
+    country="Singapore", year=2024, grid_intensity=498.74,
+    pue=1.32, wue=1.68, grid_water_intensity=None, electricity_price=None,
+    sources={"grid_intensity": "ember-yearly-electricity-2026", "pue": "aws-region-pue-wue",
+             "wue": "aws-region-pue-wue"},
+    notes=_GRID_SCOPE + ": Ember, Singapore 498.74 (2023: 500.87); gas-fired generation "
+          "dominates. (EMA's ~0.42 kg/kWh grid emission factor is direct CO2 only.) PUE and "
+          "WUE: AWS Asia Pacific (Singapore) Region, 2024, 1.32 and 1.68 L/kWh in a tropical "
+          "climate (Google's Singapore campus: PUE 1.16). Grid water: "
+          "unset (no WRI country factor retrieved for Singapore). Price: unset - large users "
+          "buy in the contestable market and no SP Group high-tension tariff was retrieved.")
 
 REGIONS: tuple[Region, ...] = (
     QUEBEC, NORWAY, FRANCE, US_AVERAGE, IOWA, CALIFORNIA, TEXAS, GERMANY, POLAND, INDIA,

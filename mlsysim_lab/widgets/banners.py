@@ -1,0 +1,28 @@
+"""Failure states told in words (with an alert role), never by colour alone."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class FailureBanner:
+    """``FailureBanner("OUT OF MEMORY", "Llama 3 70B needs 141 GB; the H100 has 80 GB")``"""
+
+    title: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        return f"FAILURE: {self.title}. {self.message}"
+
+    @property
+    def widget(self) -> Any:
+        import ipywidgets as widgets
+
+        return widgets.HTML(
+            f'<div role="alert" style="border:3px solid #b00020;padding:8px">'
+            f"<strong>FAILURE: {html.escape(self.title)}.</strong> "
+            f"{html.escape(self.message)}</div>")

@@ -1,0 +1,96 @@
+"""Every lab: its notebooks are built from the source (no drift), the solution runs
+headless, the solution earns every automatic point and the untouched student version
+none under nbgrader autograde, and every key is feasible for every scenario."""
+
+import math
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from mlsysim_lab.course import _scripts_on_path, autograde, init_course, nbgrader
+from mlsysim_lab.grading.grade import key_for
+from mlsysim_lab.grading.items import ChoiceItem, NumericItem
+from mlsysim_lab.grading.registry import load_lab
+from mlsysim_lab.grading.scenario import all_scenarios
+from mlsysim_lab.labbuild import source_notebook, student_notebooks, text
+
+ROOT = Path(__file__).resolve().parent.parent
+LABS = sorted(p.stem for p in (ROOT / "solutions").glob("lab*.py"))
+
+
+@pytest.fixture(scope="module")
+def released():
+    return student_notebooks(ROOT / "solutions", LABS)
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_solution_notebook_is_built_from_its_source(lab):
+    committed = (ROOT / "solutions" / f"{lab}.ipynb").read_text()
+    assert committed == text(source_notebook(ROOT / "solutions", lab)), \
+        f"solutions/{lab}.ipynb drifted from solutions/{lab}.py: run scripts/build_labs.py {lab}"
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_student_version_is_what_nbgrader_releases(lab, released):
+    committed = (ROOT / "labs" / f"{lab}.ipynb").read_text()
+    assert committed == released[lab], \
+        f"labs/{lab}.ipynb drifted from the source: run scripts/build_labs.py {lab}"
+    assert "BEGIN SOLUTION" not in committed and '"outputs": [\n' not in committed.replace(
+        '"outputs": []', "")
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_solution_runs_headless(lab, tmp_path):
+    notebook = nbformat.read(ROOT / "solutions" / f"{lab}.ipynb", as_version=4)
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    print(f"{lab} executed in {time.perf_counter() - start:.2f} s")
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_every_key_is_feasible_for_every_scenario(lab):
+    spec = load_lab(lab)
+    for scenario in all_scenarios(spec.scenario):
+        for item in spec.items:
+            if isinstance(item, NumericItem):
+                assert math.isfinite(key_for(item, scenario)), (item.name, scenario)
+            elif isinstance(item, ChoiceItem):
+                key = key_for(item, scenario)
+                assert sum(o.label == key for o in item.options) == 1, (item.name, scenario)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, released):
+    root = tmp_path_factory.mktemp("labs-course")
+    staged = tmp_path_factory.mktemp("staged")
+    for lab in LABS:
+        (staged / f"{lab}.ipynb").write_text((ROOT / "solutions" / f"{lab}.ipynb").read_text())
+    init_course(root, solutions=staged, labs=LABS)
+    for lab in LABS:
+        assert nbgrader(root, "generate_assignment", lab, "--force").returncode == 0
+        for student, content in (("solution-ada", (ROOT / "solutions" / f"{lab}.ipynb").read_text()),
+                                 ("blank-bob", released[lab])):
+            folder = root / "submitted" / student / lab
+            folder.mkdir(parents=True)
+            (folder / f"{lab}.ipynb").write_text(content)
+        autograde(root, lab, workers=2)
+    return root
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_solution_scores_full_and_blank_scores_zero(lab, graded):
+    from nbgrader.api import Gradebook
+
+    with _scripts_on_path(), Gradebook(f"sqlite:///{graded / 'gradebook.db'}", "mlsysim-lab") as gb:
+        for student, full in (("solution-ada", True), ("blank-bob", False)):
+            notebook = gb.find_submission_notebook(lab, lab, student)
+            automatic = [g for g in notebook.grades if g.auto_score is not None
+                         and g.cell.cell_type == "code"]
+            assert automatic, "the lab has no autograded test cells"
+            for grade in automatic:
+                expected = grade.max_score if full else 0
+                assert grade.auto_score == expected, (student, grade.name)
