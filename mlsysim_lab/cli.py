@@ -70,6 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--json", action="store_true", help="print a JSON object")
     audit.set_defaults(handler=_audit)
 
+    labs = commands.add_parser("labs", help="list, fetch or run the student labs")
+    labs_commands = labs.add_subparsers(dest="labs_command", required=True, parser_class=_Parser)
+    listing = labs_commands.add_parser("list", help="the labs (or a learning path)")
+    listing.add_argument("--path", choices=("first-time", "engineer", "researcher", "conference"))
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_labs_list)
+    fetch = labs_commands.add_parser("fetch", help="copy a student notebook out of the wheel")
+    fetch.add_argument("lab", help="lab id, e.g. lab00 or 0")
+    fetch.add_argument("destination", nargs="?", default=".", help="folder or file (default: .)")
+    fetch.add_argument("--force", action="store_true", help="overwrite an existing file")
+    fetch.set_defaults(handler=_labs_fetch)
+    run = labs_commands.add_parser("run", help="execute a student notebook headless")
+    run.add_argument("lab", help="lab id or a notebook path")
+    run.set_defaults(handler=_labs_run)
+    notes = labs_commands.add_parser("notes", help="instructor notes from the item specs")
+    notes.add_argument("lab")
+    notes.set_defaults(handler=_labs_notes)
+
     course = commands.add_parser("course", help="set up an nbgrader course")
     course_commands = course.add_subparsers(dest="course_command", required=True,
                                             parser_class=_Parser)
@@ -259,6 +277,45 @@ def _audit(args: argparse.Namespace) -> str:
               for domain, wall in report.binding_walls.items()]
     lines.append(f"  most valuable single upgrade: {report.most_valuable_upgrade}")
     return "\n".join(lines)
+
+
+def _labs_list(args: argparse.Namespace) -> str:
+    from mlsysim_lab.lab_files import listing, notebook_path
+    from mlsysim_lab.walls.names import wall
+
+    labs = listing(args.path)
+    rows = [{"id": lab.id, "title": lab.title, "question": lab.question,
+             "walls": [f"{n} {wall(n)}" for n in lab.walls],
+             "available": notebook_path(lab) is not None} for lab in labs]
+    if args.json:
+        return json.dumps(rows, indent=2)
+    header = f"Learning path: {args.path}\n" if args.path else ""
+    return header + _table(("id", "title", "question", "available"),
+                           [(r["id"], r["title"], r["question"], "yes" if r["available"] else "not yet")
+                            for r in rows])
+
+
+def _labs_fetch(args: argparse.Namespace) -> str:
+    from mlsysim_lab.lab_files import fetch
+
+    try:
+        target = fetch(args.lab, args.destination, force=args.force)
+    except FileExistsError as error:
+        raise CommandError(str(error)) from None
+    return f"Copied {target}; open it with: jupyter lab {target}"
+
+
+def _labs_run(args: argparse.Namespace) -> str:
+    from mlsysim_lab.lab_files import run
+
+    seconds, lines = run(args.lab)
+    return "\n".join([*lines, f"(ran headless in {seconds:.1f} s)"])
+
+
+def _labs_notes(args: argparse.Namespace) -> str:
+    from mlsysim_lab.instructor_notes import notes
+
+    return notes(args.lab).rstrip("\n")
 
 
 def _course_init(args: argparse.Namespace) -> str:

@@ -24,7 +24,7 @@ def notes(lab_id: str) -> str:
     lines += ["", "## Graded items (keys computed by the solver at grading time)"]
     for item in spec.items:
         if isinstance(item, NumericItem):
-            lines.append(f"- **{item.name}** ({item.unit or 'ratio'}): {item.prompt}. "
+            lines.append(f"- **{item.name}** ({item.unit or 'a plain number'}): {item.prompt}. "
                          f"Tolerance: {item.tolerance.describe()}.")
         elif isinstance(item, ChoiceItem):
             lines.append(f"- **{item.name}** (choice): {item.prompt}")

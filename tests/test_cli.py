@@ -113,3 +113,28 @@ def test_course_init_writes_a_ready_course(capsys, tmp_path):
 def test_grade_outside_a_course_is_a_clear_error(capsys, tmp_path):
     assert main(["grade", "lab00", "--course", str(tmp_path)]) == 2
     assert "not a course folder" in capsys.readouterr().err
+
+
+def test_labs_list_and_paths(capsys):
+    assert main(["labs", "list", "--json"]) == 0
+    labs = json.loads(capsys.readouterr().out)
+    assert [lab["id"] for lab in labs] == [f"lab{i:02d}" for i in range(16)]
+    assert main(["labs", "list", "--path", "conference"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("lab00") < out.index("lab09") < out.index("lab06") < out.index("lab12")
+
+
+def test_labs_fetch_copies_and_never_overwrites(capsys, tmp_path):
+    assert main(["labs", "fetch", "0", str(tmp_path)]) == 0
+    copied = tmp_path / "lab00.ipynb"
+    assert copied.is_file() and "BEGIN SOLUTION" not in copied.read_text()
+    copied.write_text("my work")
+    assert main(["labs", "fetch", "lab00", str(tmp_path)]) == 2
+    assert "already exists" in capsys.readouterr().err and copied.read_text() == "my work"
+    assert main(["labs", "fetch", "lab99", str(tmp_path)]) == 2
+
+
+def test_labs_notes_come_from_the_item_specs(capsys):
+    assert main(["labs", "notes", "lab00"]) == 0
+    out = capsys.readouterr().out
+    assert "misconception" in out and "Tolerance" in out and "Learning goals" in out

@@ -27,8 +27,9 @@ class PredictionCard:
 
     @property
     def text(self) -> str:
-        unit = f" ({self.item.unit})" if isinstance(self.item, NumericItem) else ""
-        return f"Predict: {self.item.prompt}{unit}. " + (self.status or "Not committed yet.")
+        unit = f" ({self.item.unit})" if isinstance(self.item, NumericItem) and self.item.unit else ""
+        prompt = self.item.prompt.rstrip(".?!")
+        return f"Predict: {prompt}{unit}. " + (self.status or "Not committed yet.")
 
     def commit(self, value: Any) -> bool:
         """Commit a prediction; False (and a message in ``status``) if it is malformed
@@ -59,7 +60,7 @@ class PredictionCard:
                 description="", layout={"width": "max-content"})
         else:
             self._input = widgets.Text(placeholder=f"value in {self.item.unit}",
-                                       description="", continue_update=False)
+                                       description="", continuous_update=False)
         self._button = widgets.Button(description="Commit prediction", button_style="primary")
         self._status = widgets.HTML()
         self._button.on_click(lambda _: self.commit(self._input.value))
