@@ -209,3 +209,19 @@ def test_unknown_items_and_labs_are_clear_errors():
         grade("lab99.x", 1)
     with pytest.raises(KeyError, match="look like"):
         grade("sample", 1)
+
+
+def test_code_items_grade_objects_by_properties():
+    class Good:
+        def apply(self, x):
+            return 2 * x
+
+    class Bad:
+        def apply(self, x):
+            return x + 2
+
+    assert grade("sample.doubler", Good()).credit == 1
+    bad = grade("sample.doubler", Bad())
+    assert bad.credit == 0 and "x=" in bad.message
+    assert grade("sample.doubler", object()).credit == 0   # no apply(): zero, no crash
+    assert grade("sample.doubler", None).credit == 0

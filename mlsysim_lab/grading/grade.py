@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 from mlsysim_lab.grading.answers import AnswerProblem, read_answer
 from mlsysim_lab.grading.functions import grade_function
-from mlsysim_lab.grading.items import ChoiceItem, FunctionItem, Item, LabSpec, NumericItem
+from mlsysim_lab.grading.items import (ChoiceItem, CodeItem, FunctionItem, Item, LabSpec,
+                                       NumericItem)
 from mlsysim_lab.grading.registry import find_item
 from mlsysim_lab.grading.scenario import draw, student_id
 
@@ -83,6 +84,16 @@ def grade(item_id: str, answer: Any, *, student: str | None = None) -> GradeResu
         credit, message = grade_function(item, answer)
         return GradeResult(item_id, credit, message, getattr(answer, "__name__", repr(answer)),
                            well_formed=callable(answer))
+    if isinstance(item, CodeItem):
+        if answer is None:
+            return GradeResult(item_id, 0.0, "no answer given: write the code the cell above "
+                               "asks for", None, well_formed=False)
+        try:
+            credit, message = item.grader(answer)
+        except Exception as error:  # the student's object broke the checks: zero, no crash
+            credit, message = 0.0, f"your code raised {type(error).__name__}: {error}"
+        return GradeResult(item_id, max(0.0, min(1.0, float(credit))), message,
+                           getattr(answer, "__name__", type(answer).__name__))
     raise TypeError(f"unknown item kind {type(item).__name__}")
 
 
@@ -98,6 +109,8 @@ def check_form(item_id: str, answer: Any) -> AnswerProblem | None:
     if isinstance(item, FunctionItem):
         return None if callable(answer) else AnswerProblem(
             f"expected a function, got {type(answer).__name__}")
+    if isinstance(item, CodeItem):
+        return None if answer is not None else AnswerProblem("no answer given")
     return AnswerProblem("unknown item kind")
 
 

@@ -103,7 +103,21 @@ class FunctionItem:
     kind: str = "function"
 
 
-Item = NumericItem | ChoiceItem | FunctionItem
+@dataclass(frozen=True)
+class CodeItem:
+    """Student code checked by ``grader``: a function of the student's object (a
+    pipeline stage, a callback, a spec, a solver) returning (credit in [0, 1], message).
+    The grader compares against the solver core, typically with hypothesis properties
+    (see :mod:`mlsysim_lab.grading.properties`). Like function items, code items give
+    their feedback in every mode."""
+
+    name: str
+    prompt: str
+    grader: Callable[[Any], tuple[float, str]]
+    kind: str = "code"
+
+
+Item = NumericItem | ChoiceItem | FunctionItem | CodeItem
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import warnings
 from typing import Any
 
 from mlsysim_lab.grading.grade import GradeResult, check_form, grade
-from mlsysim_lab.grading.items import FunctionItem
+from mlsysim_lab.grading.items import CodeItem, FunctionItem
 from mlsysim_lab.grading.registry import find_item
 
 MIMETYPE = "application/vnd.mlsysim-lab.grade+json"
@@ -71,7 +71,7 @@ def check(item_id: str, answer: Any, points: float = 1.0) -> float | None:
     """Grade (autograde) or record (elsewhere) one answer; see the module doc."""
     with _quiet():
         _, item = find_item(item_id)
-        if isinstance(item, FunctionItem) or grading_mode() == "grade":
+        if isinstance(item, (FunctionItem, CodeItem)) or grading_mode() == "grade":
             result = grade(item_id, answer)
             _emit(result, points)
         else:
@@ -88,6 +88,6 @@ def check(item_id: str, answer: Any, points: float = 1.0) -> float | None:
 
 
 def check_function(item_id: str, function: Any, points: float = 1.0) -> float:
-    """Grade an "implement the formula" item by property tests (both modes)."""
+    """Grade an "implement the formula" or a code item by its checks (both modes)."""
     earned = check(item_id, function, points)
     return points if earned is None else earned
