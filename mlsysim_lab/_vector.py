@@ -62,3 +62,10 @@ def to_python(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def record(result: Any, **derived: Any) -> dict[str, Any]:
+    """A JSON-ready dict of a slotted result's fields plus ``derived`` values."""
+    data = {name: getattr(result, name) for name in result.__slots__}
+    data.update(derived)
+    return {name: to_python(value) for name, value in data.items()}

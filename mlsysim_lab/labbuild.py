@@ -11,7 +11,6 @@ tests rebuild both and fail if the committed files drift.
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Any, Sequence
@@ -19,15 +18,11 @@ from typing import Any, Sequence
 import nbformat
 
 from mlsysim_lab.course import CourseError, init_course, nbgrader
+from mlsysim_lab.resources import load_module
 
 
 def load_builder(source: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(f"lab_source_{source.stem}", source)
-    if spec is None or spec.loader is None:
-        raise CourseError(f"cannot load lab source {source}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build()
+    return load_module(source, f"lab_source_{source.stem}").build()
 
 
 def source_notebook(solutions: Path, lab: str) -> Any:

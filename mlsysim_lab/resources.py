@@ -6,8 +6,10 @@ editable checkout they sit at the top of the repository. Solutions never ship.
 
 from __future__ import annotations
 
+import importlib.util
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
 _CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,3 +33,13 @@ def labs_dir() -> Path:
 def graders_dir() -> Path:
     """The folder of per-lab answer specifications."""
     return _bundled("graders")
+
+
+def load_module(path: str | Path, name: str) -> ModuleType:
+    """Execute a Python file as a module (grader specs, lab sources)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -142,10 +142,10 @@ def test_the_inverse_roofline_answer_meets_the_target(batch, context, slack, pha
     reference = catalog.get_hardware("h100")
     solver = decode_step if phase == "decode" else prefill
     key = "context" if phase == "decode" else "prompt_tokens"
-    now = solver("llama-3-8b", reference, batch=batch, **{key: context})
+    now = solver("llama-3.1-8b", reference, batch=batch, **{key: context})
     assume(now.feasible)
     target = now.latency_s * slack
-    need = required_hardware("llama-3-8b", reference, latency_target_s=target, phase=phase,
+    need = required_hardware("llama-3.1-8b", reference, latency_target_s=target, phase=phase,
                              batch=batch, tokens=context)
     assert need.achievable
     assert {"memory_bandwidth", "peak_flops"} & set(need.upgrade_needed)
@@ -153,7 +153,7 @@ def test_the_inverse_roofline_answer_meets_the_target(batch, context, slack, pha
     built = reference.model_copy(update={
         "peak_flops": peaks,
         "memory_bandwidth": max(need.min_bandwidth, reference.memory_bandwidth)})
-    assert solver("llama-3-8b", built, batch=batch, **{key: context}).latency_s <= target * (1 + 1e-9)
+    assert solver("llama-3.1-8b", built, batch=batch, **{key: context}).latency_s <= target * (1 + 1e-9)
 
 
 def test_a_target_below_the_fixed_costs_is_not_achievable():

@@ -7,12 +7,11 @@ A spec module defines ``LAB = LabSpec(...)``. Item ids are ``<lab>.<item>``.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 from pathlib import Path
 
 from mlsysim_lab.grading.items import Item, LabSpec
-from mlsysim_lab.resources import graders_dir
+from mlsysim_lab.resources import graders_dir, load_module
 
 
 def grader_dirs() -> list[Path]:
@@ -28,11 +27,7 @@ def available_labs() -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def _load(path: str) -> LabSpec:
-    spec = importlib.util.spec_from_file_location(f"mlsysim_lab_graders.{Path(path).stem}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load grader spec {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_module(path, f"mlsysim_lab_graders.{Path(path).stem}")
     lab = getattr(module, "LAB", None)
     if not isinstance(lab, LabSpec):
         raise ImportError(f"{path} does not define LAB = LabSpec(...)")

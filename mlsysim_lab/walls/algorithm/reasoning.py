@@ -40,7 +40,7 @@ class ReasoningCost:
     feasible: Any
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: vec.to_python(getattr(self, name)) for name in self.__slots__}
+        return vec.record(self)
 
 
 def reasoning_cost(model: str | ModelSpec, hardware: HardwareLike, *, steps: Any,

@@ -45,7 +45,7 @@ class TrainingCompute:
     model_flops_per_token: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: vec.to_python(getattr(self, name)) for name in self.__slots__}
+        return vec.record(self)
 
 
 def six_nd(params: Any, tokens: Any) -> Number:

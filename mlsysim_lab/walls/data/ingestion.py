@@ -51,7 +51,7 @@ class InputPipeline:
     feasible: Any
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: vec.to_python(getattr(self, name)) for name in self.__slots__}
+        return vec.record(self)
 
 
 def input_pipeline(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 256,

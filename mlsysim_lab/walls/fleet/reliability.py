@@ -79,9 +79,7 @@ class ReliabilityResult:
         return vec.maximum(1.0 - self.lost_fraction, 0.0)
 
     def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}
-        data.update(lost_fraction=self.lost_fraction, goodput=self.goodput)
-        return {name: vec.to_python(value) for name, value in data.items()}
+        return vec.record(self, lost_fraction=self.lost_fraction, goodput=self.goodput)
 
 
 def checkpoint_losses(checkpoint_s: Any, mtbf_s: Any, *, restart_s: Any = None,

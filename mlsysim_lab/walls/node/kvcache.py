@@ -52,7 +52,7 @@ class KVCachePlan:
     binding_wall: Any
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: vec.to_python(getattr(self, name)) for name in self.__slots__}
+        return vec.record(self)
 
 
 def kv_bytes_per_token(model: str | ModelSpec, precision: str | Scheme = "fp16",

@@ -62,7 +62,7 @@ class QueueResult:
                 f"probability {np.max(self.probability_of_wait):.2f}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: vec.to_python(getattr(self, name)) for name in self.__slots__}
+        return vec.record(self)
 
 
 def erlang_c(offered_load: Number, servers: Number) -> Number:

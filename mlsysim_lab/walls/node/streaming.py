@@ -51,9 +51,7 @@ class StreamingResult:
         return self.crossover_batch <= self.sram_max_batch
 
     def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}
-        data["crossover_reachable"] = self.crossover_reachable
-        return {name: vec.to_python(value) for name, value in data.items()}
+        return vec.record(self, crossover_reachable=self.crossover_reachable)
 
 
 def weight_streaming_step(model: str | ModelSpec, system: str | WaferScaleSystem, *,

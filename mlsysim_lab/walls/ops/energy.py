@@ -63,10 +63,8 @@ class EnergyResult:
         return self.facility_energy_kwh / 1e3
 
     def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}
-        data.update(facility_energy_j=self.facility_energy_j,
-                    facility_energy_mwh=self.facility_energy_mwh)
-        return {name: vec.to_python(value) for name, value in data.items()}
+        return vec.record(self, facility_energy_j=self.facility_energy_j,
+                          facility_energy_mwh=self.facility_energy_mwh)
 
 
 def run_energy(devices: Any, duration_s: Any, *, hardware: str | Accelerator | None = None,

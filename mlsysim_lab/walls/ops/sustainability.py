@@ -41,9 +41,7 @@ class Footprint:
         return self.operational_t + self.embodied_t
 
     def as_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in self.__slots__}
-        data["total_t"] = self.total_t
-        return {name: vec.to_python(value) for name, value in data.items()}
+        return vec.record(self, total_t=self.total_t)
 
 
 def footprint(energy: EnergyResult, region: str | Region, *, include_embodied: bool = True,
