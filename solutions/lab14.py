@@ -1,0 +1,277 @@
+"""Lab 14, Composable Pipelines & Callbacks: the nbgrader source, built cell by cell.
+
+Regenerate the notebooks with ``python scripts/build_labs.py lab14``."""
+
+from mlsysim_lab import lab_cells as L
+from mlsysim_lab import notebook_cells as cells
+
+LAB = "lab14"
+
+RECAP = """
+A full-stack estimate is a chain of solvers: the training time feeds the energy, the energy
+feeds the carbon and the bill. `mlsysim_lab.pipeline` makes the chain explicit. A
+**stage** has a name, declares the values it **requires**, and returns **new** named
+values; the pipeline runs the stages in order over one shared **context** (the run's
+inputs plus everything earlier stages produced). The reference `training_pipeline()` is
+
+| stage | requires | adds | equation |
+|---|---|---|---|
+| `training_time` | model, tokens, devices, hardware | `training_s`, `gpu_hours` | $t = \\dfrac{6ND}{n \\cdot \\text{peak} \\cdot \\text{MFU}}$ (+ attention) |
+| `energy` | devices, training_s, hardware, region | `energy`, `energy_mwh` | $E = (n P_\\text{GPU} + n_\\text{nodes} P_\\text{host})\\, t \\cdot \\text{PUE}$ |
+| `carbon` | energy, region | `co2e_t`, `water_l` | $\\text{CO}_2\\text{e} = E \\cdot \\text{grid intensity} + \\text{embodied}$ |
+| `cost` | energy, region | `cost_usd`, `cost_unknown` | node-hours $\\times$ cloud price |
+
+with $P_\\text{GPU} = \\text{TDP}\\,(i + (f - i)\\,a)$ (idle share $i$, training share $f$,
+activity $a = 1$) and the host power the node's budget beyond its GPUs, loaded alike
+(Barroso et al., *The Datacenter as a Computer*, 2018; Patterson et al. 2021 for carbon).
+
+**The contract.** Before a stage runs, the pipeline checks that every value it requires
+exists; after it runs, it checks that the stage overwrote nothing. Both failures raise a
+`PipelineError` that names the stage. **Callbacks** watch: `before_stage(stage, context)`
+and `after_stage(stage, context, outputs)` are called around every stage (a logger, a CSV
+writer, a timer) and must not change anything.
+"""
+
+SETUP = """
+from mlsysim_lab import catalog
+from mlsysim_lab.pipeline import (Callback, CSVCallback, FunctionStage, LogCallback, Pipeline,
+                                  PipelineError, training_pipeline)
+from mlsysim_lab.walls.ops.cost import run_cost
+import numpy as np, tempfile, time, pathlib
+s = lab.scenario
+run_inputs = dict(model=s['model'], tokens=s['tokens'], hardware='h100', devices=s['devices'],
+                  region=s['region'], node='dgx-h100')
+price = s['carbon_price']
+model, gpu = catalog.get_model(s['model']), catalog.get_hardware('h100')
+node, region = catalog.get_node('dgx-h100'), catalog.get_region(s['region'])
+A = {a: catalog.get_assumption(a).value for a in ('mfu-training-dense', 'training-power-fraction',
+     'gpu-idle-power-fraction', 'embodied-carbon-per-gpu', 'server-amortisation-years')}
+print(f"Run: {model.name} ({model.total_params / 1e9:.1f} B parameters) on {s['tokens']:.1e} tokens, "
+      f"{s['devices']} x {gpu.name} in {s['devices'] // node.accelerators} x {node.name}, {region.name}")
+print(f"  {gpu.name}: {gpu.peak('bf16') / 1e12:.0f} TFLOP/s dense BF16, TDP {gpu.tdp:.0f} W; "
+      f"{node.name}: {node.max_power / 1e3:.1f} kW max, ${node.cloud_price_per_hour:.2f} per node-hour")
+print(f"  MFU {A['mfu-training-dense']:.2f}; GPU power while training {A['training-power-fraction']:.2f} x TDP "
+      f"(idle {A['gpu-idle-power-fraction']:.2f} x TDP)")
+print(f"  {region.name}: PUE {region.pue:.2f}, grid {region.grid_intensity:.0f} gCO2e/kWh; embodied "
+      f"{A['embodied-carbon-per-gpu']:.0f} kg per GPU over {A['server-amortisation-years']:.0f} years")
+print(f"  your carbon price: {price:.0f} USD per tCO2e")
+print('The reference pipeline:')
+for stage in training_pipeline().stages:
+    print(f'  {stage.name:14s} requires {", ".join(stage.requires)}')
+"""
+
+LOG_RUN = """
+log = LogCallback(print)
+result = training_pipeline([log]).run(**run_inputs)
+print(f"{result['training_s'] / 86400:.1f} days of training; the history the pipeline keeps:")
+for h in result.history:
+    print(f"  {h['stage']:14s} added {', '.join(h['outputs'])}")
+"""
+
+MISSING_BANNER = """
+def intensity(context):
+    return {'t_per_mwh': context['co2e_t'] / context['energy_mwh']}
+
+early = training_pipeline()
+early.insert(FunctionStage('carbon_intensity', intensity, ('co2e_t', 'energy_mwh')), before='carbon')
+print('stages:', ' -> '.join(early.names()))
+try:
+    early.run(**run_inputs)
+except PipelineError as error:
+    show(FailureBanner('PIPELINE ERROR', str(error)))
+"""
+
+STAGE_RUN = """
+stage = globals().get('carbon_price_stage')
+if stage is None:
+    print('Define carbon_price_stage above to run it here.')
+else:
+    priced = training_pipeline()
+    priced.insert(stage, after='carbon')
+    run = priced.run(**run_inputs, carbon_price_per_t=price)
+    check = run_cost(run['energy'], 'dgx-h100', s['region'], co2e_t=run['co2e_t'],
+                     carbon_price_per_t=price).carbon_usd
+    print(' -> '.join(priced.names()))
+    print(f"your stage: {run['carbon_usd']:,.0f} USD of carbon on a {run['cost_usd']:,.0f} USD "
+          f"cloud bill ({run['carbon_usd'] / run['cost_usd']:.2%}); the cost solver's carbon term: "
+          f"{check:,.0f} USD")
+"""
+
+REGION_PLOT = """
+names, co2e, share = [], [], []
+for place in catalog.regions:
+    r = training_pipeline().run(**{**run_inputs, 'region': place.id})
+    carbon = run_cost(r['energy'], 'dgx-h100', place.id, co2e_t=r['co2e_t'],
+                      carbon_price_per_t=price).carbon_usd
+    names.append(place.name); co2e.append(r['co2e_t']); share.append(carbon / r['cost_usd'])
+order = np.argsort(co2e)
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True, constrained_layout=True)
+colors = ['tab:red' if names[i] == region.name else 'tab:blue' for i in order]
+left.barh([names[i] for i in order], [co2e[i] for i in order], color=colors)
+left.set_xlabel('tCO2e (carbon stage)')
+right.barh([names[i] for i in order], [100 * share[i] for i in order], color=colors)
+right.set_xlabel(f'carbon cost at {price:.0f} USD/t, % of the cloud bill')
+fig.suptitle(f"{model.name}, {s['tokens']:.0e} tokens on {s['devices']} H100: the same run in "
+             f"every region (yours in red)")
+ratio = max(co2e) / min(co2e)
+print(f'dirtiest / cleanest grid: {ratio:.0f}x the carbon for the same training run (PUE differs too)')
+plt.show()
+"""
+
+PANEL = """
+def describe(where, usd_per_t):
+    r = training_pipeline().run(**{**run_inputs, 'region': where})
+    carbon = run_cost(r['energy'], 'dgx-h100', where, co2e_t=r['co2e_t'],
+                      carbon_price_per_t=usd_per_t).carbon_usd
+    return (f"{where}: {r['energy_mwh']:,.0f} MWh, {r['co2e_t']:,.0f} tCO2e, "
+            f"carbon {carbon:,.0f} USD = {carbon / r['cost_usd']:.2%} of {r['cost_usd']:,.0f} USD")
+show(ParameterPanel({'where': [s['region']] + [p.id for p in catalog.regions if p.id != s['region']],
+                     'usd_per_t': [price] + [p for p in (0.0, 50.0, 100.0, 190.0, 500.0) if p != price]},
+                    describe))
+"""
+
+RECORDER_RUN = """
+Recorder = globals().get('StageRecorder')
+if Recorder is None:
+    print('Define StageRecorder above to run it here.')
+else:
+    recorder = Recorder()
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / 'run.csv'
+        result = training_pipeline([recorder, CSVCallback(path)]).run(**run_inputs)
+        rows = path.read_text().splitlines()
+    for name, keys, seconds in recorder.records:
+        print(f'  {name:14s} {seconds * 1e3:8.3f} ms  {", ".join(keys)}')
+    print(f'CSVCallback wrote {len(rows) - 1} rows; the first three:')
+    for row in rows[:4]:
+        print('  ' + row)
+"""
+
+STAGE_SOLUTION = """
+def carbon_price(context):
+    return {'carbon_usd': context['co2e_t'] * context['carbon_price_per_t']}
+
+carbon_price_stage = FunctionStage('carbon_price', carbon_price,
+                                   requires=('co2e_t', 'carbon_price_per_t'))
+"""
+
+RECORDER_SOLUTION = """
+class StageRecorder(Callback):
+    def __init__(self):
+        self.records = []
+        self._start = None
+
+    def before_stage(self, stage, context):
+        self._start = time.perf_counter()
+
+    def after_stage(self, stage, context, outputs):
+        self.records.append((stage.name, sorted(outputs), time.perf_counter() - self._start))
+"""
+
+MISSING_SOLUTION = """
+p = training_pipeline()
+p.insert(FunctionStage('probe', lambda c: {'x': c['co2e_t']}, ('co2e_t',)), before='carbon')
+try:
+    p.run(**run_inputs)
+    missing_input = 'skip'
+except PipelineError:
+    missing_input = 'error'
+"""
+
+OVERWRITE_SOLUTION = """
+p = training_pipeline()
+p.insert(FunctionStage('offsets', lambda c: {'co2e_t': c['co2e_t'] / 2}, ('co2e_t',)), after='carbon')
+try:
+    p.run(**run_inputs)
+    overwrite = 'replaced'
+except PipelineError:
+    overwrite = 'error'
+"""
+
+
+def build():
+    blocks = [
+        *L.intro(LAB, "Lab 14: Composable Pipelines & Callbacks",
+                 "How do I chain solvers and hook into them?", RECAP),
+        *L.setup(LAB, SETUP),
+        *L.text("## 1. What the stages produce\n\nFollow your run through the table above: "
+                "the training time from $6ND$, the power of the GPUs and of the hosts, the "
+                "region's PUE, then its grid intensity."),
+        *L.predict(LAB, "energy_mwh", "energy_mwh",
+                   "the facility energy of your training run (the `energy_mwh` the energy "
+                   "stage adds)",
+                   "energy_mwh = training_pipeline().run(**run_inputs)['energy_mwh']", 2, "MWh"),
+        *L.reveal_cell(LAB, "energy_mwh"),
+        *L.predict(LAB, "co2e_t", "co2e_t",
+                   "the carbon footprint of your run (the `co2e_t` the carbon stage adds: "
+                   "grid emissions plus the embodied share of the GPUs)",
+                   "co2e_t = training_pipeline().run(**run_inputs)['co2e_t']", 2, "tCO2e"),
+        *L.reveal_cell(LAB, "co2e_t"),
+        *L.text("A `LogCallback` prints one line per stage, and the result keeps the "
+                "pipeline's own history: which stage added which values."),
+        *L.code(LAB, "log-run", LOG_RUN),
+        *L.text("## 2. The contract\n\nYou want a stage that prices carbon: it reads "
+                "`co2e_t` and an input `carbon_price_per_t`. Place it in the wrong spot, or "
+                "let it return a value that already exists, and what does the pipeline do?"),
+        *L.predict(LAB, "missing_input", "missing_input",
+                   "the carbon-price stage is inserted *before* `carbon`, so no `co2e_t` "
+                   "exists yet when it runs. What happens: `'error'` (a PipelineError naming "
+                   "the stage, before it runs), `'zero'` (co2e_t reads as 0), `'skip'` (the "
+                   "stage is skipped) or `'crash'` (a bare KeyError inside the stage)?",
+                   MISSING_SOLUTION, 1),
+        *L.reveal_cell(LAB, "missing_input"),
+        *L.code(LAB, "missing-banner", MISSING_BANNER),
+        *L.predict(LAB, "overwrite", "overwrite",
+                   "a stage after `carbon` returns its own, halved `co2e_t` (\"offsets\"). "
+                   "What happens: `'error'`, `'replaced'` (the new value wins) or `'kept'` "
+                   "(the new value is ignored)?", OVERWRITE_SOLUTION, 1),
+        *L.reveal_cell(LAB, "overwrite"),
+        *L.text("## 3. Write a stage\n\nA carbon price turns tonnes into dollars: "
+                "$\\text{carbon\\_usd} = \\text{co2e\\_t} \\times \\text{carbon\\_price\\_per\\_t}$ "
+                "(the carbon term of the cost solver, wall 19). The price arrives as a run "
+                "input: `pipeline.run(..., carbon_price_per_t=price)`."),
+        *L.implement(LAB, "carbon_price_stage", "carbon_price_stage",
+                     "`carbon_price_stage`, a `FunctionStage(name, function, requires)` that "
+                     "adds `carbon_usd` (USD) and nothing else that exists. It is graded by "
+                     "inserting it after `'carbon'` in `training_pipeline()` for generated "
+                     "models, token budgets, GPU counts, regions and prices, and comparing "
+                     "with the cost solver; it must declare every value it reads in `requires`.",
+                     STAGE_SOLUTION, 3),
+        *L.code(LAB, "stage-run", STAGE_RUN),
+        *L.text("### The same run, everywhere\n\nOnly the carbon stage (and the PUE in the "
+                "energy stage) depends on the region; the compute bill does not."),
+        *L.code(LAB, "region-plot", REGION_PLOT),
+        *L.code(LAB, "panel", PANEL),
+        *L.text("## 4. Write a callback"),
+        *L.implement(LAB, "stage_recorder", "StageRecorder",
+                     "`StageRecorder`, a `Callback` subclass whose instances keep "
+                     "`self.records`: one `(stage name, sorted list of the keys the stage "
+                     "produced, seconds the stage took)` per stage, in order. Time each stage "
+                     "from `before_stage` to `after_stage`, and change nothing in the "
+                     "context. It is graded on the training pipeline and on generated test "
+                     "pipelines (one stage in each sleeps), against the pipeline's history.",
+                     RECORDER_SOLUTION, 2),
+        *L.code(LAB, "recorder-run", RECORDER_RUN),
+        *L.reflect(LAB, "overwrite",
+                   "The pipeline refuses a stage that overwrites `co2e_t`, even to 'correct' "
+                   "it. In two or three sentences: why is that safer than letting the latest "
+                   "stage win, and how would you add carbon offsets instead?",
+                   "If a later stage could replace co2e_t, stages before and after it would "
+                   "see different values under one name, and a log, a CSV or the cost stage "
+                   "could report a number no stage actually computed; the order of stages "
+                   "would silently change results. Offsets belong in a new stage with a new "
+                   "name (e.g. net_co2e_t = co2e_t - offsets_t) that declares what it reads, "
+                   "so both numbers stay visible and traceable.", 2),
+        *L.summary("The pipeline does not change the physics, it makes the chain visible. "
+                   "Everything downstream starts at the **compute wall**: training time is "
+                   "$6ND / (n \\cdot \\text{peak} \\cdot \\text{MFU})$, and energy (wall 17) is "
+                   "power times that time times PUE, so more GPUs shorten the run without "
+                   "lowering its energy. Where you run decides the **sustainability wall** "
+                   "(18): the same megawatt-hours cost many times more carbon on a coal-heavy "
+                   "grid than on hydro (the ratio is printed under the region plot), while the "
+                   "cloud bill (wall 19) does not move at all; the right panel shows how small a "
+                   "share of that bill your carbon price adds, even on the dirtiest grid. The contract (declared "
+                   "requirements, no overwrites) is what makes a custom stage safe to insert, "
+                   "and callbacks observe without touching the numbers."),
+    ]
+    return cells.notebook(blocks, "Lab 14: Composable Pipelines & Callbacks")

@@ -1,0 +1,292 @@
+"""Lab 15, Custom Hardware & Solvers: the nbgrader source, built cell by cell.
+
+Regenerate the notebooks with ``python scripts/build_labs.py lab15``."""
+
+from mlsysim_lab import lab_cells as L
+from mlsysim_lab import notebook_cells as cells
+
+LAB = "lab15"
+
+RECAP = """
+The zoo (`mlsysim_lab.catalog`) holds **specs**: frozen, validated pydantic models whose
+figures are stored in **base units** (FLOP/s, bytes, B/s, W) and each carry a **source**.
+An `Accelerator` refuses a non-positive figure, an unknown precision, and any cited figure
+(peaks, memory, bandwidth, TDP, scale-up link, price) without an entry in `sources`; and
+every source must name a `Reference` registered in `catalog.references`. Optional figures
+(a TDP, a price) may be absent: a solver that needs one says so when asked.
+
+Once a device is a spec, every solver takes it in place of a zoo id. On the roofline
+(Williams, Waterman & Patterson, CACM 2009)
+
+$$t = \\max\\left(\\frac{\\text{FLOPs}}{\\text{peak}},\\ \\frac{\\text{bytes}}{\\text{bandwidth}}\\right),
+\\qquad \\text{ridge} = \\frac{\\text{peak}}{\\text{bandwidth}}\\ \\ \\text{(FLOP/byte)},$$
+
+and one decode step reads every matmul weight once (the embedding table is a gather of
+one row, not read whole), so at batch 1
+
+$$t_\\text{decode} \\ \\ge\\ \\frac{\\text{weight bytes read}}{\\text{bandwidth}}
+\\approx \\frac{2\\ \\text{bytes} \\times N_\\text{matmul}}{\\text{bandwidth}}\\quad\\text{(FP16)}.$$
+
+**Solvers** are organised by the 22 walls of `mlsysim_lab.taxonomy`. A course developer adds
+one with `register_solver(wall_number, fn)`: the function must be documented (its
+docstring states the equation, the assumptions and a reference) and it joins the wall's
+`extra_solvers`, next to the built-in ones.
+"""
+
+SETUP = """
+from mlsysim_lab import catalog
+from mlsysim_lab.catalog import Accelerator, Reference, references
+from mlsysim_lab.catalog.hardware import GB, TB, TFLOPS
+from mlsysim_lab.taxonomy import get_wall, register_solver
+from mlsysim_lab.walls.node import decode_step, prefill
+from mlsysim_lab.walls.ops.energy import run_energy
+from mlsysim_lab.widgets.plots import roofline_figure, sweep_figure
+from pydantic import ValidationError
+import numpy as np
+s = lab.scenario
+model = catalog.get_model(s['model'])
+print('The datasheet of your accelerator (dense peaks, as the vendor prints them):')
+print(f"  FP16 / BF16: {s['peak_tflops']} TFLOP/s    FP8: {2 * s['peak_tflops']} TFLOP/s")
+print(f"  memory: {s['memory_gb']} GB HBM3e at {s['bandwidth_tbs']} TB/s    TDP: {s['tdp_w']} W")
+print(f"Your workload: {model.name}, {model.total_params / 1e9:.2f} B parameters "
+      f"({model.matmul_params_per_token / 1e9:.2f} B in matmuls, read every decode step)")
+h100 = catalog.get_hardware('h100')
+print('A zoo entry for comparison (base units, every figure cited):')
+for field in ('id', 'aliases', 'kind', 'peak_flops', 'memory_capacity', 'memory_bandwidth', 'tdp', 'sources'):
+    print(f'  {field} = {getattr(h100, field)!r}')
+print('  cited by', references.get(h100.sources['memory_bandwidth']).citation())
+"""
+
+SPEC_SOLUTION = """
+references.register(Reference(
+    key='lab15-my-npu-datasheet', title='My NPU: hypothetical accelerator datasheet',
+    publisher='Lab 15 design team', year=2025, locator='the datasheet table of the scenario'))
+cite = {field: 'lab15-my-npu-datasheet'
+        for field in ('peak_flops', 'memory_capacity', 'memory_bandwidth', 'tdp')}
+my_accelerator = Accelerator(
+    id='lab15-my-npu', name='My NPU (Lab 15)', aliases=('my-npu',), vendor='Lab 15',
+    kind='gpu', year=2025,
+    peak_flops={'fp16': s['peak_tflops'] * TFLOPS, 'bf16': s['peak_tflops'] * TFLOPS,
+                'fp8': 2 * s['peak_tflops'] * TFLOPS},
+    memory_capacity=s['memory_gb'] * GB, memory_bandwidth=s['bandwidth_tbs'] * TB,
+    memory_type='HBM3e', tdp=s['tdp_w'], sources=cite,
+    notes='Hypothetical device of Lab 15; peaks are dense.')
+"""
+
+LOCAL_ZOO = """
+mine = globals().get('my_accelerator')
+if not isinstance(mine, Accelerator):
+    print('Define my_accelerator above to add it to a zoo.')
+else:
+    my_zoo = catalog.Registry('hardware')
+    for spec in catalog.hardware:
+        my_zoo.add(spec)
+    my_zoo.add(mine)
+    print(f'{len(my_zoo)} devices in your local zoo; lookup {mine.id!r} ->', my_zoo.get(mine.id).name)
+    print(f"{mine.name}: {mine.peak('fp16') / 1e12:.0f} TFLOP/s FP16, "
+          f"{mine.memory_bandwidth / 1e12:.2f} TB/s, {mine.memory_capacity / 1e9:.0f} GB, "
+          f"{mine.tdp:.0f} W; memory_bandwidth cited by: {mine.citation('memory_bandwidth')}")
+    try:
+        my_zoo.add(mine.model_copy(update={'id': 'another-npu', 'aliases': ('h100',)}))
+    except ValueError as error:
+        print('A second device called h100 is refused:', error)
+"""
+
+RIDGE_SOLUTION = "ridge = my_accelerator.ridge_point('fp16')"
+
+REJECTED_SOLUTION = """
+base = my_accelerator.model_dump()
+variants = {
+    'unsourced': {**base, 'sources': {k: v for k, v in base['sources'].items() if k != 'memory_bandwidth'}},
+    'no_tdp': {**base, 'tdp': None, 'sources': {k: v for k, v in base['sources'].items() if k != 'tdp'}},
+    'fp16_only': {**base, 'peak_flops': {'fp16': base['peak_flops']['fp16']}},
+    'small': {**base, 'memory_capacity': model.total_params * 2 / 16},
+}
+for label, data in variants.items():
+    try:
+        Accelerator(**data)
+    except ValidationError:
+        rejected = label
+"""
+
+INVALID_BANNER = """
+mine = globals().get('my_accelerator')
+if isinstance(mine, Accelerator):
+    data = mine.model_dump()
+    data['sources'] = {k: v for k, v in data['sources'].items() if k != 'memory_bandwidth'}
+    try:
+        Accelerator(**data)
+    except ValidationError as error:
+        show(FailureBanner('INVALID SPEC', error.errors()[0]['msg']))
+    data = {**mine.model_dump(), 'memory_bandwidth': -mine.memory_bandwidth}
+    try:
+        Accelerator(**data)
+    except ValidationError as error:
+        show(FailureBanner('INVALID SPEC', f"memory_bandwidth: {error.errors()[0]['msg']}"))
+    no_power = mine.model_copy(update={'tdp': None})
+    try:
+        run_energy(1, 3600, hardware=no_power)
+    except ValueError as error:
+        print('A spec without a TDP validates, but the energy solver refuses it:', error)
+else:
+    print('Define my_accelerator above to see what validation refuses.')
+"""
+
+ROOFLINE = """
+mine = globals().get('my_accelerator')
+if not isinstance(mine, Accelerator):
+    print('Define my_accelerator above to draw its roofline.')
+else:
+    d = decode_step(model, mine, batch=1, context=1024)
+    p = prefill(model, mine, prompt_tokens=4096)
+    print(f"decode, batch 1: {d.arithmetic_intensity:.2f} FLOP/B, {float(d.latency_s) * 1e3:.2f} ms, "
+          f"{d.bottleneck}-bound; floor weights / bandwidth = "
+          f"{model.matmul_params_per_token * 2 / mine.memory_bandwidth * 1e3:.2f} ms")
+    print(f"prefill, 4,096 tokens: {p.arithmetic_intensity:.0f} FLOP/B, {p.bottleneck}-bound; "
+          f"ridge {mine.ridge_point('fp16'):.0f} FLOP/B (H100: {h100.ridge_point('fp16'):.0f})")
+    fig = roofline_figure(mine, 'fp16', [('decode, batch 1', d.arithmetic_intensity),
+                                         ('prefill, 4,096 tokens', p.arithmetic_intensity)])
+    plt.show()
+"""
+
+OOM = """
+mine = globals().get('my_accelerator')
+if isinstance(mine, Accelerator):
+    big = catalog.get_model('llama-3.1-405b')
+    r = decode_step(big, mine, batch=1, context=1024)
+    if not bool(r.feasible):
+        show(FailureBanner('OUT OF MEMORY',
+             f'{big.name} needs {float(r.memory_bytes) / 1e9:.0f} GB for FP16 weights and its KV '
+             f'cache; {mine.name} holds {r.capacity_bytes / 1e9:.0f} GB. The spec is valid: fit is '
+             f'the solver\\'s gate (feasible = {bool(r.feasible)}, latency {float(r.latency_s)}).'))
+"""
+
+SOLVER_SOLUTION = """
+def energy_per_token_j(power_w, step_s, tokens, pue):
+    \"\"\"Energy per token (J) of one step: E/token = power_w x step_s x pue / tokens.
+
+    power_w: the device's average power during the step (W); step_s: the step time (s);
+    tokens: tokens the step produced; pue: the facility's power usage effectiveness.
+    Assumes a constant power over the step (Barroso et al., The Datacenter as a Computer,
+    2018, for PUE).\"\"\"
+    return power_w * step_s * pue / tokens
+
+wall = register_solver(17, energy_per_token_j)
+"""
+
+TAXONOMY = """
+wall = get_wall(17)
+print(f'Wall {wall.number}, {wall.name}: {wall.equation}')
+for name in wall.as_dict()['solvers']:
+    print('  solver:', name)
+"""
+
+ENERGY_PLOT = """
+mine, solver = globals().get('my_accelerator'), globals().get('energy_per_token_j')
+if not (isinstance(mine, Accelerator) and callable(solver)):
+    print('Define my_accelerator and energy_per_token_j above to draw this plot.')
+else:
+    pue = catalog.get_assumption('pue-global-average').value
+    batches = np.arange(1, 513)
+    series = {}
+    for device in (mine, h100):
+        steps = decode_step(model, device, batch=batches, context=1024)
+        joules = solver(device.tdp, steps.latency_s, batches, pue)
+        series[f'{device.name} at TDP'] = joules
+        fits = np.asarray(steps.feasible)
+        largest = int(batches[fits][-1])
+        regimes = set(np.asarray(steps.bottleneck)[fits])
+        print(f'{device.name}: fits up to batch {largest} of 512, '
+              f"{' and '.join(sorted(regimes))}-bound there; J/token falls "
+              f'{joules[0] / joules[largest - 1]:.0f}x from batch 1 to batch {largest}')
+    fig = sweep_figure(batches, series, xlabel='batch (sequences decoding together)',
+                       ylabel='J per token (facility)', logx=True, logy=True,
+                       title=f'{model.name} decode, 1,024 tokens of context, PUE {pue}')
+    plt.show()
+"""
+
+
+def build():
+    blocks = [
+        *L.intro(LAB, "Lab 15: Custom Hardware & Solvers",
+                 "How do I add a new accelerator or my own solver?", RECAP),
+        *L.setup(LAB, SETUP),
+        *L.text("## 1. Your device as a spec\n\nRegister a `Reference` for your datasheet "
+                "(`references.register(Reference(key=..., title=..., publisher=..., year=...))`), "
+                "then build the `Accelerator`. Enter each figure in the unit the datasheet "
+                "prints times a multiplier from `catalog.hardware` (`400 * TFLOPS`, `96 * GB`, "
+                "`4.8 * TB` for TB/s): the spec stores base units."),
+        *L.implement(LAB, "accelerator", "my_accelerator",
+                     "`my_accelerator`, a `catalog.Accelerator` with your datasheet's figures "
+                     "(FP16, BF16 and FP8 peaks, memory, bandwidth, TDP), a new id, and every "
+                     "figure cited by a reference you registered (not another device's "
+                     "datasheet). The grader re-validates it, checks the figures and, for "
+                     "generated batches and contexts, that `decode_step` on it is never faster "
+                     "than reading the weights once and that its ridge is peak / bandwidth.",
+                     SPEC_SOLUTION, 3),
+        *L.text("A zoo is a `Registry`. Add your device to a local one (the shipped zoo files "
+                "stay untouched): lookups, aliases and collisions work as for any entry."),
+        *L.code(LAB, "local-zoo", LOCAL_ZOO),
+        *L.text("## 2. What validation guarantees"),
+        *L.predict(LAB, "rejected", "rejected",
+                   "four variants of your spec are built. Which one does validation reject: "
+                   "`'unsourced'` (memory_bandwidth has no source), `'no_tdp'` (no TDP), "
+                   "`'fp16_only'` (only an FP16 peak) or `'small'` (memory a sixteenth of your "
+                   "model's FP16 weights)?", REJECTED_SOLUTION, 1),
+        *L.reveal_cell(LAB, "rejected"),
+        *L.code(LAB, "invalid-banner", INVALID_BANNER),
+        *L.text("## 3. Your device on the roofline"),
+        *L.predict(LAB, "ridge", "ridge", "the FP16 ridge point of your device",
+                   RIDGE_SOLUTION, 2, "FLOP/byte"),
+        *L.reveal_cell(LAB, "ridge"),
+        *L.predict(LAB, "decode_ms", "decode_ms",
+                   "the time of one decode step of your model on your device (batch 1, "
+                   "1,024 tokens of context, FP16)",
+                   "decode_ms = float(decode_step(model, my_accelerator, batch=1, "
+                   "context=1024).latency_s) * 1e3", 2, "ms"),
+        *L.reveal_cell(LAB, "decode_ms"),
+        *L.predict(LAB, "decode_regime", "decode_regime",
+                   "which wall binds that step: `'memory'` or `'compute'`?",
+                   "decode_regime = decode_step(model, my_accelerator, batch=1, "
+                   "context=1024).bottleneck", 1),
+        *L.reveal_cell(LAB, "decode_regime"),
+        *L.code(LAB, "roofline", ROOFLINE),
+        *L.text("A valid spec is not a promise that a workload fits: that is the solver's "
+                "feasibility gate."),
+        *L.code(LAB, "oom", OOM),
+        *L.text("## 4. Your own solver\n\nEnergy is wall 17: $E = P \\cdot t \\cdot "
+                "\\text{PUE}$. Per token of a step that produces `tokens` tokens in `step_s` "
+                "seconds at an average power `power_w`,\n\n"
+                "$$\\frac{E}{\\text{token}} = \\frac{P \\cdot t_\\text{step} \\cdot "
+                "\\text{PUE}}{\\text{tokens}}.$$"),
+        *L.implement(LAB, "energy_solver", "energy_per_token_j",
+                     "`energy_per_token_j(power_w, step_s, tokens, pue)` in joules, with a "
+                     "docstring that states its equation, registered with "
+                     "`register_solver(wall_number, energy_per_token_j)` on the right wall. "
+                     "It is graded against the energy solver `run_energy` on generated powers, "
+                     "step times, token counts and PUEs.", SOLVER_SOLUTION, 2),
+        *L.code(LAB, "taxonomy", TAXONOMY),
+        *L.code(LAB, "energy-plot", ENERGY_PLOT),
+        *L.reflect(LAB, "citations",
+                   "Your device is hypothetical, yet the spec refused a figure without a "
+                   "source. In two or three sentences: what does the rule protect, and what "
+                   "would go wrong if a spec could borrow the H100 datasheet as the source of "
+                   "your bandwidth?",
+                   "Every number a lab grades against comes from the zoo, so each figure must "
+                   "be traceable to where it came from; a hypothetical one cites the design "
+                   "document that defines it. Citing the H100 datasheet would claim a source "
+                   "that does not contain the figure: nobody could check it, and an error (a "
+                   "TB/s typed as GB/s, a sparse peak taken as dense) would travel into every "
+                   "result unnoticed.", 2),
+        *L.summary("Your device enters every solver the way a zoo entry does, so the walls "
+                   "that bind are decided by the workload against its two datasheet figures. "
+                   "Decode at batch 1 sits far below the ridge: **memory bandwidth** (wall 3) "
+                   "binds, and the step costs about the matmul weight bytes divided by the "
+                   "bandwidth however many TFLOP/s the device has. Prefill shares each weight "
+                   "read across thousands of tokens and sits above the ridge: **compute** "
+                   "(wall 1) binds. Validation guarantees positive, cited figures in base "
+                   "units; fit (wall 2) and missing figures are the solvers' to report. A "
+                   "solver you register joins its wall only with a documented equation, and "
+                   "is trusted only once property tests agree with the reference."),
+    ]
+    return cells.notebook(blocks, "Lab 15: Custom Hardware & Solvers")
