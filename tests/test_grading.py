@@ -225,3 +225,10 @@ def test_code_items_grade_objects_by_properties():
     assert bad.credit == 0 and "x=" in bad.message
     assert grade("sample.doubler", object()).credit == 0   # no apply(): zero, no crash
     assert grade("sample.doubler", None).credit == 0
+
+
+def test_a_reveal_of_a_negative_or_zero_key_shows_the_difference():
+    from mlsysim_lab.grading.predict import Reveal
+
+    shown = Reveal("elasticity", -0.95, -1.0, "", None, None).message
+    assert "difference of 0.05" in shown and "inf" not in shown

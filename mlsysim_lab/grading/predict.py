@@ -32,16 +32,18 @@ class Reveal:
     predicted: Any
     key: Any
     unit: str
-    factor: float | None      # max(p/k, k/p) for numbers; None for choices
+    factor: float | None      # max(p/k, k/p) for positive numbers; None otherwise
     correct: bool | None      # for choices
 
     @property
     def message(self) -> str:
-        if self.factor is None:
+        if self.correct is not None:
             verdict = "right" if self.correct else "not what the model says"
             return f"You predicted {self.predicted!r}; the model says {self.key!r}: {verdict}."
+        gap = (f"off by {self.factor:.3g}x" if self.factor is not None else
+               f"a difference of {number(abs(self.predicted - self.key), self.unit)}")
         return (f"You predicted {number(self.predicted, self.unit)}; the model says "
-                f"{number(self.key, self.unit)}: off by {self.factor:.3g}x.")
+                f"{number(self.key, self.unit)}: {gap}.")
 
 
 @dataclass
@@ -86,7 +88,7 @@ class Lab:
         key = key_for(item, self.scenario)
         if isinstance(item, NumericItem):
             factor = (max(predicted / key, key / predicted)
-                      if predicted > 0 and key > 0 else float("inf"))
+                      if predicted > 0 and key > 0 else None)
             return Reveal(name, predicted, key, item.unit, factor, None)
         correct = item.option(str(predicted)) is item.option(str(key))
         return Reveal(name, predicted, key, "", None, correct)
