@@ -1,6 +1,7 @@
-"""The built wheel, installed in a fresh virtual environment, carries every lab: each
-student notebook runs from the installed package (unanswered cells aside), and each
-instructor solution runs against it without error."""
+"""The built wheel, installed in a fresh virtual environment, carries every lab: every
+lab's notebook executes against the installed package without error (the instructor
+solution, which exercises every cell), and the student notebooks are found inside the
+wheel; `mlsysim-lab labs run` executes one from there."""
 
 import json
 import subprocess
@@ -19,16 +20,19 @@ from nbclient import NotebookClient
 import mlsysim_lab
 from mlsysim_lab.lab_files import listing, notebook_path, run
 assert "site-packages" in mlsysim_lab.__file__, mlsysim_lab.__file__
+import time
 report = {}
 for lab in listing():
     path = notebook_path(lab)
     if path is None:
         continue
-    seconds, _ = run(lab.id)
-    student = nbformat.read(path, as_version=4)
+    assert "site-packages" in str(path), path
     solution = nbformat.read(Path(sys.argv[1]) / f"{lab.id}.ipynb", as_version=4)
+    start = time.perf_counter()
     NotebookClient(solution, timeout=180, kernel_name="python3").execute()
-    report[lab.id] = round(seconds, 2)
+    report[lab.id] = round(time.perf_counter() - start, 2)
+seconds, lines = run("lab00")
+assert any("Your scenario" in line for line in lines), lines
 print(json.dumps(report))
 '''
 
@@ -64,4 +68,4 @@ def test_every_lab_runs_from_the_installed_wheel(fresh_env, tmp_path):
     timings = json.loads(result.stdout.strip().splitlines()[-1])
     available = sorted(p.stem for p in (ROOT / "labs").glob("lab*.ipynb"))
     assert sorted(timings) == available
-    print("student notebook run times (s):", timings)
+    print("lab run times from the installed wheel (s):", timings)
