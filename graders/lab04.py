@@ -103,7 +103,7 @@ LAB = LabSpec(
         NumericItem("max_sharers", "the most GPUs that can share the node's object-store "
                     "link before storage binds", unit="", key=max_sharers,
                     tolerance=Banded()),
-        FunctionItem("utilisation_fn", "utilisation(t_acc, t_cpu, t_io) as a fraction",
+        FunctionItem("utilisation_fn", "utilisation_of(t_acc, t_cpu, t_io) as a fraction",
                      reference=utilisation,
                      arguments={"t_acc": FloatRange(1e-4, 10.0), "t_cpu": FloatRange(1e-4, 10.0),
                                 "t_io": FloatRange(1e-4, 10.0)}),

@@ -123,7 +123,7 @@ LAB = LabSpec(
                     unit="minute", key=lambda s: float(young_daly_interval_s(
                         checkpoint_time_s(MODEL), mtbf_s(s["gpus"]))) / 60.0,
                     tolerance=Banded()),
-        FunctionItem("young_daly_fn", "young_daly(checkpoint_s, mtbf_s) in seconds",
+        FunctionItem("young_daly_fn", "young_daly_interval(checkpoint_s, mtbf_s) in seconds",
                      reference=young_daly_interval,
                      arguments={"checkpoint_s": FloatRange(1e-2, 1e4),
                                 "mtbf_s": FloatRange(1e2, 1e9)}),

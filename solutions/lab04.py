@@ -93,10 +93,10 @@ def build():
                 "         f'{r.storage_s * 1e3:.1f} ms.'))\n"
                 "else:\n"
                 "    print(f'The GPU is busy the whole step ({r.accelerator_s * 1e3:.1f} ms).')"),
-        *L.implement(LAB, "utilisation_fn", "utilisation",
-                     "`utilisation(t_acc, t_cpu, t_io)`, the share of a step the accelerator "
+        *L.implement(LAB, "utilisation_fn", "utilisation_of",
+                     "`utilisation_of(t_acc, t_cpu, t_io)`, the share of a step the accelerator "
                      "computes when the three stages overlap",
-                     "def utilisation(t_acc, t_cpu, t_io):\n"
+                     "def utilisation_of(t_acc, t_cpu, t_io):\n"
                      "    return t_acc / max(t_acc, t_cpu, t_io)", 2),
         *L.predict(LAB, "binding", "binding",
                    "which stage binds your step: `'cpu'`, `'gpu'` or `'storage'`?",

@@ -270,10 +270,10 @@ def build():
                    "the mean time between failures of your whole cluster",
                    "mtbf = cluster_mtbf_s(gpus, nodes) / 3600", 1, "hours"),
         *L.reveal_cell(LAB, "mtbf"),
-        *L.implement(LAB, "young_daly_fn", "young_daly",
-                     "`young_daly(checkpoint_s, mtbf_s)` returning the Young-Daly checkpoint "
+        *L.implement(LAB, "young_daly_fn", "young_daly_interval",
+                     "`young_daly_interval(checkpoint_s, mtbf_s)` returning the Young-Daly checkpoint "
                      "interval in seconds",
-                     "def young_daly(checkpoint_s, mtbf_s):\n"
+                     "def young_daly_interval(checkpoint_s, mtbf_s):\n"
                      "    return (2 * checkpoint_s * mtbf_s) ** 0.5", 2),
         *L.text("A checkpoint holds the FP32 master weights and Adam's two moments plus the "
                 "16-bit weights, written to the cluster's storage at its sustained write "

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mlsysim_lab import catalog
 from mlsysim_lab.walls.fleet.collectives import (all_gather_time, hierarchical_allreduce_time,
                                                  reduce_scatter_time, ring_allreduce_bytes,
                                                  ring_allreduce_time, tree_allreduce_time)

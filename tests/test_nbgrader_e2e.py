@@ -3,9 +3,6 @@ correct, partly right, wrong, blank, malformed and hostile submissions -> autogr
 the exact score of every submission in the gradebook."""
 
 import json
-import shutil
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
