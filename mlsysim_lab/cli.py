@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("lab", help="lab id, e.g. lab00 or 0")
     fetch.add_argument("destination", nargs="?", default=".", help="folder or file (default: .)")
     fetch.add_argument("--force", action="store_true", help="overwrite an existing file")
+    fetch.add_argument("--student", help="your student id, set once: the notebook shows "
+                       "(and is graded on) your own scenario")
     fetch.set_defaults(handler=_labs_fetch)
     run = labs_commands.add_parser("run", help="execute a student notebook headless")
     run.add_argument("lab", help="lab id or a notebook path")
@@ -299,10 +301,13 @@ def _labs_fetch(args: argparse.Namespace) -> str:
     from mlsysim_lab.lab_files import fetch
 
     try:
-        target = fetch(args.lab, args.destination, force=args.force)
+        target = fetch(args.lab, args.destination, force=args.force, student=args.student)
     except FileExistsError as error:
         raise CommandError(str(error)) from None
-    return f"Copied {target}; open it with: jupyter lab {target}"
+    who = (f" It shows the scenario of student {args.student.strip()}." if args.student else
+           " No student id given: it shows your hub user's scenario, or the default one "
+           "(pass --student ID to set yours).")
+    return f"Copied {target}.{who} Open it with: jupyter lab {target}"
 
 
 def _labs_run(args: argparse.Namespace) -> str:
@@ -337,15 +342,29 @@ def _grade(args: argparse.Namespace) -> str:
     from mlsysim_lab.course import grade_report
 
     path = args.csv or f"grades-{args.assignment}.csv"
-    stats = grade_report(args.course, args.assignment, path,
-                         autograde_first=not args.no_autograde, workers=args.workers)
+    report = grade_report(args.course, args.assignment, path,
+                          autograde_first=not args.no_autograde, workers=args.workers)
+    if report.failures:
+        args.exit_code = 1   # after the report is written: a failure never loses the class
     if args.json:
-        return json.dumps(stats, indent=2)
+        return json.dumps({"items": report.statistics, "failed": report.failures,
+                           "flagged": report.flagged}, indent=2)
+    students = len({r.student for r in report.records})
     rows = [(item, str(s["submissions"]), f"{s['mean_credit']:.2f}",
-             s["most_chosen_wrong_option"] or "-", s["misconception"] or "-")
-            for item, s in stats.items()]
-    return (f"Per-item scores written to {path}\n"
-            + _table(("item", "n", "mean credit", "top wrong option", "misconception"), rows))
+             s["most_chosen_wrong_option"] or "-", s["misconception"] or "-", str(s["flagged"]))
+            for item, s in report.statistics.items()]
+    lines = [f"{students} submission(s): {students - len(report.failures)} graded, "
+             f"{len(report.failures)} failed. Per-item scores written to {path}",
+             _table(("item", "n", "mean credit", "top wrong option", "misconception", "flagged"),
+                    rows)]
+    if report.failures:
+        lines += ["", "Not graded (a row each in the CSV):"]
+        lines += [f"  {student}: {reason}" for student, reason in sorted(report.failures.items())]
+    if report.flagged:
+        lines += ["", "Flagged for you to look at (the CSV has the details):"]
+        lines += [f"  {student}: {'; '.join(notes)}"
+                  for student, notes in sorted(report.flagged.items())]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -363,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(output)
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
-    return 0
+    return getattr(args, "exit_code", 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,9 +25,12 @@ def listing(path: str | None = None) -> list[LabEntry]:
     return [get_lab(lab_id) for lab_id in PATHS[path]]
 
 
-def fetch(identifier: str, destination: str | Path = ".", *, force: bool = False) -> Path:
+def fetch(identifier: str, destination: str | Path = ".", *, force: bool = False,
+          student: str | None = None) -> Path:
     """Copy a student notebook out of the wheel; an existing file is never overwritten
-    unless ``force`` (a student's work is not lost by fetching twice)."""
+    unless ``force`` (a student's work is not lost by fetching twice). ``student`` sets
+    whose scenario the notebook shows, once, in its prediction ledger (for a laptop,
+    where no hub says who the student is)."""
     lab = get_lab(identifier)
     source = notebook_path(lab)
     if source is None:
@@ -40,33 +43,52 @@ def fetch(identifier: str, destination: str | Path = ".", *, force: bool = False
         raise FileExistsError(f"{target} already exists (your work?); pass --force to "
                               "overwrite it or choose another destination")
     target.parent.mkdir(parents=True, exist_ok=True)
+    if student is not None:
+        stamp(lab.id, target.parent, student)
     shutil.copyfile(source, target)
     return target
 
 
+def stamp(lab_id: str, folder: Path, student: str) -> None:
+    """Record in the lab's ledger in ``folder`` that this notebook is ``student``'s;
+    refused if the ledger already names someone else (their commits are in it)."""
+    from mlsysim_lab.grading.ledger import Ledger
+    from mlsysim_lab.grading.registry import load_lab
+    from mlsysim_lab.grading.scenario import draw
+
+    student = student.strip()
+    if not student:
+        raise ValueError("--student needs your student id (the one your course uses)")
+    ledger = Ledger.read(lab_id, folder)
+    if ledger.opened:
+        if ledger.student == student:
+            return
+        raise FileExistsError(f"{ledger.path} already records this lab as worked by "
+                              f"{ledger.student or 'nobody (the default scenario)'}, with its "
+                              "commits; fetch into another folder to start again")
+    spec = load_lab(lab_id)
+    ledger.record("open", student=student, scenario=draw(spec.scenario, spec.id, student))
+
+
 def run(identifier: str, timeout: int = 120) -> tuple[float, list[str]]:
-    """Execute a student notebook headless in plain mode; returns the seconds taken and
-    the text it printed (unanswered predictions are reported, not fatal)."""
+    """Execute a student notebook headless in plain mode, in a scratch folder (its
+    prediction ledger is thrown away); returns the seconds taken and the text it printed
+    (unanswered predictions are reported, not fatal)."""
     import os
+    import tempfile
 
     import nbformat
-    from nbclient import NotebookClient
+
+    from mlsysim_lab.course.kernels import execute_notebook
 
     source = notebook_path(get_lab(identifier)) if not Path(identifier).is_file() else Path(identifier)
     if source is None:
         raise LookupError(f"{identifier} is not available in this release yet")
     notebook = nbformat.read(source, as_version=4)
-    previous = os.environ.get("MLSYSIM_PLAIN")
-    os.environ["MLSYSIM_PLAIN"] = "1"
     start = time.perf_counter()
-    try:
-        NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(source.parent)}}).execute()
-    finally:
-        if previous is None:
-            os.environ.pop("MLSYSIM_PLAIN", None)
-        else:
-            os.environ["MLSYSIM_PLAIN"] = previous
+    with tempfile.TemporaryDirectory(prefix="mlsysim-run-") as scratch:
+        execute_notebook(notebook, scratch, env={**os.environ, "MLSYSIM_PLAIN": "1"},
+                         timeout=timeout)
     return time.perf_counter() - start, _texts(notebook)
 
 

@@ -54,12 +54,11 @@ def reflection(prompt: str, model_answer: str, grade_id: str, points: float) -> 
 
 def check_cell(item_id: str, variable: str, grade_id: str, points: float,
                function: bool = False) -> Any:
-    """A test cell that grades ``variable`` (absent -> None) against ``item_id``; the
-    reload undoes monkeypatching of the grader by the student's code."""
+    """A test cell that records ``variable`` (absent -> None) for ``item_id``; the
+    grader scores the record (or the committed prediction) outside the kernel."""
     call = "check_function" if function else "check"
-    code = ("import importlib, mlsysim_lab.grading.nbcheck as grader\n"
-            "grader = importlib.reload(grader)\n"
-            f"grader.{call}({item_id!r}, globals().get({variable!r}), points={points})")
+    code = (f"from mlsysim_lab.grading.nbcheck import {call}\n"
+            f"{call}({item_id!r}, globals().get({variable!r}), points={points})")
     return tests(code, grade_id, points)
 
 

@@ -95,7 +95,7 @@ def _parse(text: str, unit: str, name: str) -> Any:
     except Exception:
         raise UnitError(f"{name}: could not read {text!r} as a quantity in {unit}") from None
     if parsed.dimensionless and not ureg().Quantity(1, unit).dimensionless:
-        raise UnitError(f"{name}: {text!r} has no unit; expected {unit}")
+        raise UnitError(f"{name}: {text!r} is not a quantity in {unit}")
     return parsed
 
 

@@ -10,3 +10,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 os.environ["MLSYSIM_LAB_GRADERS"] = str(FIXTURES / "graders")
 for variable in ("MLSYSIM_STUDENT_ID", "JUPYTERHUB_USER", "NBGRADER_EXECUTION", "MLSYSIM_GRADING"):
     os.environ.pop(variable, None)
+
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_working_folder(tmp_path, monkeypatch):
+    """Each test runs in its own folder: a lab opened in a test keeps its prediction
+    ledger there, never in the checkout."""
+    monkeypatch.chdir(tmp_path)

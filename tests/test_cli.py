@@ -138,3 +138,17 @@ def test_labs_notes_come_from_the_item_specs(capsys):
     assert main(["labs", "notes", "lab00"]) == 0
     out = capsys.readouterr().out
     assert "misconception" in out and "Tolerance" in out and "Learning goals" in out
+
+
+def test_labs_fetch_sets_the_students_id_once(capsys, tmp_path):
+    from mlsysim_lab.grading import open_lab
+    from mlsysim_lab.grading.grade import scenario_for
+    from mlsysim_lab.grading.registry import load_lab
+
+    assert main(["labs", "fetch", "lab01", str(tmp_path), "--student", "alice"]) == 0
+    assert "student alice" in capsys.readouterr().out
+    lab = open_lab("lab01", folder=tmp_path)
+    assert lab.student == "alice" and lab.scenario == scenario_for(load_lab("lab01"), "alice")
+    (tmp_path / "lab01.ipynb").unlink()
+    assert main(["labs", "fetch", "lab01", str(tmp_path), "--student", "bob"]) == 2
+    assert "alice" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from mlsysim_lab.grading import (Absolute, Band, Banded, OrderOfMagnitude, Relat
                                  RevealBeforePrediction, grade, open_lab)
 from mlsysim_lab.grading.answers import AnswerProblem, read_answer
 from mlsysim_lab.grading.grade import key_for, scenario_for
-from mlsysim_lab.grading.nbcheck import GradingError, check, check_function
+from mlsysim_lab.grading.nbcheck import check, check_function
 from mlsysim_lab.grading.registry import load_lab
 from mlsysim_lab.grading.scenario import all_scenarios, draw, student_id
 from mlsysim_lab.units import quantity
@@ -145,16 +145,12 @@ def test_students_get_their_own_stable_scenarios(monkeypatch):
     assert draw(LAB.scenario, "sample", None) == {"hardware": "h100", "batch": 1}
 
 
-def test_student_id_sources_in_order(monkeypatch, tmp_path):
+def test_student_id_sources_in_order(monkeypatch):
     assert student_id() is None
     monkeypatch.setenv("JUPYTERHUB_USER", "hubuser")
     assert student_id() == "hubuser"
-    folder = tmp_path / "course" / "autograded" / "bob" / "lab01"
-    folder.mkdir(parents=True)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert student_id(folder) == "bob"
     monkeypatch.setenv("MLSYSIM_STUDENT_ID", "override")
-    assert student_id(folder) == "override"
+    assert student_id() == "override"
 
 
 def test_the_grader_recomputes_the_students_key(monkeypatch):
@@ -178,28 +174,23 @@ def test_reveal_refuses_before_a_prediction_and_predictions_are_final():
     assert lab.reveal("regime").correct is False
 
 
-# --- the nbgrader check -------------------------------------------------------------------
-def test_outside_autograde_the_check_records_without_revealing(capsys):
-    assert check("sample.decode_ms", 1.0, points=2) is None
-    out = capsys.readouterr().out
-    assert "recorded" in out and f"{solver_ms():.4g}" not in out
-    with pytest.raises(GradingError, match="could not read 'soon' as a quantity in ms"):
-        check("sample.decode_ms", "soon", points=2)
+# --- the test cell's check: records, never scores -----------------------------------------
+def test_the_check_records_without_revealing_in_every_mode(monkeypatch, capsys):
+    for mode in (None, "autograde"):
+        if mode:
+            monkeypatch.setenv("NBGRADER_EXECUTION", mode)
+        assert check("sample.decode_ms", 1.0, points=2) is None
+        out = capsys.readouterr().out
+        assert "recorded" in out and f"{solver_ms():.4g}" not in out
+    assert check("sample.decode_ms", "soon", points=2) is None   # reported, never raised
+    assert "could not read 'soon' as a number in ms" in capsys.readouterr().out
 
 
-def test_under_autograde_the_check_returns_points_or_raises(monkeypatch, capsys):
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert check("sample.decode_ms", solver_ms(), points=2) == 2
-    assert check("sample.decode_ms", 1.5 * solver_ms(), points=2) == 1
-    with pytest.raises(GradingError, match="No credit"):
-        check("sample.decode_ms", solver_ms() / 100, points=2)
-    assert capsys.readouterr().err == ""
-
-
-def test_function_checks_give_feedback_in_both_modes():
-    assert check_function("sample.ridge_fn", lambda peak_flops, bandwidth: peak_flops / bandwidth) == 1
-    with pytest.raises(GradingError, match="smallest|reference gives"):
-        check_function("sample.ridge_fn", lambda peak_flops, bandwidth: bandwidth / peak_flops)
+def test_function_checks_give_feedback_outside_autograde(capsys):
+    check_function("sample.ridge_fn", lambda peak_flops, bandwidth: peak_flops / bandwidth)
+    assert "Full credit" in capsys.readouterr().out
+    check_function("sample.ridge_fn", lambda peak_flops, bandwidth: bandwidth / peak_flops)
+    assert "reference gives" in capsys.readouterr().out
 
 
 def test_unknown_items_and_labs_are_clear_errors():

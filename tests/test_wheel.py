@@ -69,3 +69,35 @@ def test_every_lab_runs_from_the_installed_wheel(fresh_env, tmp_path):
     available = sorted(p.stem for p in (ROOT / "labs").glob("lab*.ipynb"))
     assert sorted(timings) == available
     print("lab run times from the installed wheel (s):", timings)
+
+
+def test_the_instructor_path_grades_from_the_installed_wheel(fresh_env, tmp_path):
+    """course init -> generate_assignment -> a solution and a blank submission ->
+    `mlsysim-lab grade`, every command from the wheel's venv: the trusted preprocessors
+    load from the installed package and the report has a row per item."""
+    import csv
+
+    bin_dir = fresh_env.parent
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    course = tmp_path / "course"
+
+    def run(*args, cwd=tmp_path):
+        return subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+    init = run(bin_dir / "mlsysim-lab", "course", "init", course, "--solutions",
+               ROOT / "solutions", "--labs", "lab00")
+    assert init.returncode == 0, init.stderr
+    release = run(bin_dir / "python", "-m", "nbgrader", "generate_assignment", "lab00", cwd=course)
+    assert release.returncode == 0, release.stderr
+    for student, source in (("sol", ROOT / "solutions" / "lab00.ipynb"),
+                            ("blank", course / "release" / "lab00" / "lab00.ipynb")):
+        folder = course / "submitted" / student / "lab00"
+        folder.mkdir(parents=True)
+        (folder / "lab00.ipynb").write_text(source.read_text())
+    graded = run(bin_dir / "mlsysim-lab", "grade", "lab00", cwd=course)
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    rows = list(csv.DictReader((course / "grades-lab00.csv").open()))
+    by_student = {s: [r for r in rows if r["student"] == s] for s in ("sol", "blank")}
+    assert all(float(r["points"]) == float(r["out_of"]) for r in by_student["sol"])
+    assert all(float(r["points"]) == 0 for r in by_student["blank"]) and by_student["blank"]

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from mlsysim_lab.grading.answers import AnswerProblem, read_answer
+from mlsysim_lab.grading.answers import AnswerProblem, read_answer, scale_hint
 from mlsysim_lab.grading.functions import grade_function
 from mlsysim_lab.grading.items import (ChoiceItem, CodeItem, FunctionItem, Item, LabSpec,
                                        NumericItem)
@@ -53,6 +53,8 @@ def _ratio(answer: float, key: float) -> str:
     if answer == 0 or key == 0 or (answer > 0) != (key > 0):
         return "opposite sign or zero"
     factor = max(answer / key, key / answer)
+    if factor < 1.0005:
+        return "within 0.05 %"
     return f"off by {factor:.3g}x" + (" (too high)" if answer > key else " (too low)")
 
 
@@ -75,7 +77,12 @@ def key_for(item: Item, scenario: Mapping[str, Any]) -> Any:
 def grade(item_id: str, answer: Any, *, student: str | None = None) -> GradeResult:
     """Grade ``answer`` to item ``lab.item`` for a student (default: the current one)."""
     lab, item = find_item(item_id)
-    scenario = scenario_for(lab, student)
+    return grade_item(lab, item, answer, scenario_for(lab, student))
+
+
+def grade_item(lab: LabSpec, item: Item, answer: Any, scenario: Mapping[str, Any]) -> GradeResult:
+    """Grade ``answer`` to one item of ``lab`` for a given scenario."""
+    item_id = f"{lab.id}.{item.name}"
     if isinstance(item, NumericItem):
         return _grade_numeric(item_id, item, answer, scenario)
     if isinstance(item, ChoiceItem):
@@ -126,6 +133,8 @@ def _grade_numeric(item_id: str, item: NumericItem, answer: Any,
     message = template.format(answer=number(parsed, item.unit), key=number(key, item.unit),
                               ratio=_ratio(parsed, key), tolerance=item.tolerance.describe(),
                               credit=credit, unit=item.unit)
+    if credit < 1:
+        message += scale_hint(parsed, key, item.unit)
     return GradeResult(item_id, credit, message, parsed, key)
 
 

@@ -1,24 +1,23 @@
 """Per-student scenarios: each student draws their own parameters from a seed derived
 from their id, so neighbours get different numbers; the grader redraws the same ones.
 
-Who the student is, in order:
+Who the student is, when a notebook is first opened (afterwards its prediction ledger
+remembers, see :mod:`.ledger`), in order:
 1. ``MLSYSIM_STUDENT_ID`` if set (an instructor previewing a student's scenario);
-2. under nbgrader (autograde or validate), the student folder of the notebook being
-   run: ``<course>/{autograded,submitted,feedback}/<student_id>/<assignment>/``;
-3. ``JUPYTERHUB_USER`` on a JupyterHub;
-4. otherwise nobody: the lab's documented default scenario.
+2. ``JUPYTERHUB_USER`` on a JupyterHub;
+3. otherwise nobody: the lab's documented default scenario.
+
+This is what the *notebook* shows. The grader never asks the environment: it grades
+the scenario the ledger recorded and compares it with nbgrader's student id.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-_NBGRADER_STEPS = ("autograded", "submitted", "feedback")
 
 
 class Choice(BaseModel):
@@ -37,18 +36,11 @@ class Choice(BaseModel):
         return self
 
 
-def student_id(cwd: str | os.PathLike[str] | None = None) -> str | None:
-    """The current student's id, or None when there is none (see the module doc)."""
+def student_id() -> str | None:
+    """The current student's id from the environment, or None (see the module doc)."""
     explicit = os.environ.get("MLSYSIM_STUDENT_ID", "").strip()
     if explicit:
         return explicit
-    if os.environ.get("NBGRADER_EXECUTION"):
-        parts = Path(cwd if cwd is not None else os.getcwd()).resolve().parts
-        for step in _NBGRADER_STEPS:
-            if step in parts:
-                index = len(parts) - 1 - parts[::-1].index(step)
-                if index + 1 < len(parts):
-                    return parts[index + 1]
     user = os.environ.get("JUPYTERHUB_USER", "").strip()
     return user or None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlsysim_lab.grading.predict import Lab
+from mlsysim_lab.grading.records import EVENT_MIMETYPE
 from mlsysim_lab.widgets.cards import PredictionCard, RevealCard
 from mlsysim_lab.widgets.mode import show
 
@@ -16,14 +17,34 @@ def describe_scenario(lab: Lab) -> str:
     return f"{lab.spec.title}: {who}. Your scenario: {settings}."
 
 
+def _show_event(lab: Lab, event: str, name: str) -> None:
+    """The ledger's last event of this kind for the item, as data in the cell's output
+    (the grader reads it if the ledger file goes missing)."""
+    found = [e for e in lab.ledger.events if e.get("event") == event and e.get("item") == name]
+    if not found:
+        return
+    try:
+        from IPython.display import display
+    except ImportError:
+        return
+    display({EVENT_MIMETYPE: found[0]}, raw=True)
+
+
 def commit(lab: Lab, name: str, value: Any) -> None:
     """Commit the prediction in ``value`` (from the answer cell above) and show the
-    locked card; a missing prediction is reported, not raised, so the notebook runs on."""
+    locked card; a missing prediction is reported, not raised, so the notebook runs on.
+    A prediction already committed (before a restart too) stays as it was."""
     card = PredictionCard(lab, name)
-    if value is None:
+    if lab.has_prediction(name):
+        committed = lab.predictions[name]
+        if value is not None and value != committed:
+            card.status += (f" Your answer cell now holds {value!r}; the committed prediction "
+                            "is the one graded.")
+    elif value is None:
         card.status = "No prediction yet: fill in the answer cell above, then run this cell."
-    elif not lab.has_prediction(name):
+    else:
         card.commit(value)
+    _show_event(lab, "commit", name)
     show(card)
 
 
@@ -31,4 +52,5 @@ def reveal(lab: Lab, name: str) -> None:
     """Show the model's answer next to the prediction (refused if none was committed)."""
     card = RevealCard(lab, name)
     card.reveal()
+    _show_event(lab, "reveal", name)
     show(card)
