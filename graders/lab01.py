@@ -1,4 +1,4 @@
-"""Lab 01, The Memory Wall: answer spec. Every key is a call into the solver."""
+"""Lab 01: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 import numpy as np
 
@@ -62,6 +62,9 @@ def crossover_shift(s) -> str:
 
 LAB = LabSpec(
     id="lab01", title="The Memory Wall",
+    question="Why doesn't 3.2x more FLOPS give 3.2x speedup?",
+    level="beginner", walls=(1, 3),
+    paths={"first-time": 2, "engineer": 2, "researcher": 2, "conference": 2},
     scenario={"new_gpu": Choice(values=("h100", "h200", "b200"), default="h100"),
               "model": Choice(values=("llama-3-8b", "llama-2-7b"), default="llama-3-8b")},
     goals=("Read a GPU upgrade as two ratios: peak FLOPS and memory bandwidth.",
@@ -75,11 +78,16 @@ LAB = LabSpec(
                 "FLOPS grew faster than bandwidth from one generation to the next. What does "
                 "that do to the batch a serving system must reach to use the new GPU fully?"),
     items=(
-        NumericItem("flops_ratio", "the ratio of dense FP16 peak FLOP/s, new GPU over A100",
-                    unit="", key=flops_ratio, tolerance=Banded()),
-        NumericItem("speedup", "the batch-1 decode speedup of the new GPU over the A100 "
-                    "(1,024 tokens of context)", unit="", key=speedup, tolerance=Banded()),
-        ChoiceItem("speedup_follows", "Which datasheet ratio does that speedup track?",
+        NumericItem("flops_ratio",
+                    "the ratio of dense FP16 peak FLOP/s, new GPU over A100",
+                    unit="", key=flops_ratio, tolerance=Banded(),
+                    hint="a plain ratio"),
+        NumericItem("speedup",
+                    "the batch-1 decode speedup of the new GPU over the A100 "
+                    "(A100 step time / new step time, 1,024 tokens of context)", unit="", key=speedup, tolerance=Banded(),
+                    hint="a plain ratio"),
+        ChoiceItem("speedup_follows",
+                   "Which datasheet ratio does that speedup track?",
                    options=(
             Option("bandwidth", "the memory-bandwidth ratio: batch-1 decode streams every "
                    "weight per token and waits on memory"),
@@ -88,13 +96,18 @@ LAB = LabSpec(
             Option("capacity", "the memory-capacity ratio",
                    misconception="more memory makes a model that already fits run faster")),
             key=speedup_follows),
-        NumericItem("crossover_old", "the smallest decode batch that is compute-bound on the "
+        NumericItem("crossover_old",
+                    "the smallest decode batch that is compute-bound on the "
                     "A100 (32 tokens of context)", unit="",
-                    key=lambda s: crossover(s, OLD), tolerance=Banded()),
-        NumericItem("crossover_new", "the smallest decode batch that is compute-bound on the "
-                    "new GPU (32 tokens of context)", unit="",
-                    key=lambda s: crossover(s, s["new_gpu"]), tolerance=Banded()),
-        ChoiceItem("crossover_shift", "Which GPU needs the larger batch before decode turns "
+                    key=lambda s: crossover(s, OLD), tolerance=Banded(),
+                    hint="a batch size"),
+        NumericItem("crossover_new",
+                    "the smallest decode batch that is compute-bound on the new"
+                    " GPU (32 tokens of context)", unit="",
+                    key=lambda s: crossover(s, s["new_gpu"]), tolerance=Banded(),
+                    hint="a batch size"),
+        ChoiceItem("crossover_shift",
+                   "Which GPU needs the larger batch before decode turns "
                    "compute-bound?", options=(
             Option("new", "the new GPU: its ridge point (FLOPS / bandwidth) is higher, so it "
                    "needs more FLOPs per byte to saturate"),
@@ -105,10 +118,14 @@ LAB = LabSpec(
                    misconception="the crossover depends only on the model, not on the "
                                  "hardware's balance of FLOPS and bandwidth")),
             key=crossover_shift),
-        FunctionItem("decode_bound_fn", "decode_time_lower_bound(params, bytes_per_param, "
-                     "bandwidth) in seconds per token", reference=decode_time_lower_bound,
+        FunctionItem("decode_bound_fn",
+                     "`decode_time_lower_bound(params, bytes_per_param, "
+                     "bandwidth)` returning the batch-1 decode time per token "
+                     "in seconds (weights read once per token, bandwidth in "
+                     "bytes/s)", reference=decode_time_lower_bound,
                      arguments={"params": FloatRange(1e8, 1e12),
                                 "bytes_per_param": Values((0.5, 1.0, 2.0, 4.0)),
                                 "bandwidth": FloatRange(1e11, 1e13)},
-                     tolerance=Relative(rtol=1e-6)),
+                     tolerance=Relative(rtol=1e-6),
+                     variable="decode_time_lower_bound"),
     ))

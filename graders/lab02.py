@@ -1,4 +1,4 @@
-"""Lab 02, Two Phases, One Request: answer spec. Every key is a call into the solver."""
+"""Lab 02: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, IntRange,
                                  LabSpec, NumericItem, Option, Relative)
@@ -67,6 +67,9 @@ PHASE_OPTIONS = dict(
 
 LAB = LabSpec(
     id="lab02", title="Two Phases, One Request",
+    question="Why is LLM serving different from CNN inference?",
+    level="intermediate", walls=(4, 1, 3),
+    paths={"first-time": 3, "engineer": 3},
     scenario={"hardware": Choice(values=("h100", "h200", "a100"), default="h100"),
               "prompt": Choice(values=(1024, 2048, 4096), default=2048)},
     goals=("Split an LLM request into prefill (time to first token) and decode (time per "
@@ -82,22 +85,29 @@ LAB = LabSpec(
                 "Which hardware figure would you buy more of to cut TTFT, and which to cut "
                 "TPOT?"),
     items=(
-        NumericItem("ttft_ms", "the time to first token of your prompt on your GPU", unit="ms",
+        NumericItem("ttft_ms",
+                    "the time to first token of your prompt on your GPU", unit="ms",
                     key=lambda s: summary(s).ttft_s * 1e3, tolerance=Banded()),
-        NumericItem("tpot_ms", "the mean time per output token while decoding the 128-token "
-                    "summary", unit="ms", key=lambda s: summary(s).tpot_s * 1e3,
+        NumericItem("tpot_ms",
+                    "the mean time per output token while decoding the "
+                    "128-token summary", unit="ms", key=lambda s: summary(s).tpot_s * 1e3,
                     tolerance=Banded()),
-        ChoiceItem("chat_phase", "Which phase takes most of the chat request's time?",
+        ChoiceItem("chat_phase",
+                   "Which phase takes most of the chat request's time?",
                    options=tuple(PHASE_OPTIONS.values()),
                    key=lambda s: dominant_phase(chat(s))),
-        ChoiceItem("summary_phase", "Which phase takes most of the summariser request's time?",
+        ChoiceItem("summary_phase",
+                   "Which phase takes most of the summariser request's time?",
                    options=tuple(PHASE_OPTIONS.values()),
                    key=lambda s: dominant_phase(summary(s))),
-        NumericItem("summary_prefill_share", "the share of the summariser request's end-to-end "
-                    "time spent in prefill", unit="percent",
+        NumericItem("summary_prefill_share",
+                    "the share of the summariser request's end-to-end time "
+                    "spent in prefill", unit="percent",
                     key=lambda s: float(summary(s).ttft_s / summary(s).e2e_s) * 100,
-                    tolerance=Banded()),
-        ChoiceItem("t4_fate", "What happens to the summariser request on a T4 (FP16)?",
+                    tolerance=Banded(),
+                    hint="percent, e.g. 25"),
+        ChoiceItem("t4_fate",
+                   "What happens to the summariser request on a T4 (FP16)?",
                    options=(
             Option("oom", "it cannot run: the FP16 weights alone exceed the T4's memory"),
             Option("slow", "it runs, but misses the SLA",
@@ -106,7 +116,9 @@ LAB = LabSpec(
             Option("meets", "it runs and meets the SLA",
                    misconception="any GPU serves any model given time")),
             key=t4_fate),
-        ChoiceItem("l4_miss", "Which part of the SLA does the L4 miss?", options=(
+        ChoiceItem("l4_miss",
+                   "Which part of the SLA does the L4 miss: `'tpot'`, `'ttft'` "
+                   "or `'capacity'` (it cannot hold the model)?", options=(
             Option("tpot", "the time per output token: too little memory bandwidth to stream "
                    "the weights for every token"),
             Option("ttft", "the time to first token",
@@ -116,10 +128,14 @@ LAB = LabSpec(
                    misconception="every small GPU runs out of memory: the L4 holds the FP16 "
                                  "weights, the T4 does not")),
             key=l4_miss),
-        FunctionItem("prefill_time_fn", "prefill_compute_time(params, prompt_tokens, "
-                     "peak_flops) in seconds", reference=prefill_compute_time,
+        FunctionItem("prefill_time_fn",
+                     "`prefill_compute_time(params, prompt_tokens, peak_flops)`"
+                     " returning the prefill's compute time in seconds (2 FLOPs"
+                     " per parameter per prompt token, at peak; attention left "
+                     "out)", reference=prefill_compute_time,
                      arguments={"params": FloatRange(1e8, 1e12),
                                 "prompt_tokens": IntRange(1, 131072),
                                 "peak_flops": FloatRange(1e12, 1e16)},
-                     tolerance=Relative(rtol=1e-6)),
+                     tolerance=Relative(rtol=1e-6),
+                     variable="prefill_compute_time"),
     ))

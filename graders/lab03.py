@@ -1,4 +1,4 @@
-"""Lab 03, KV-Cache: The Hidden Tax: answer spec. Every key is a call into the solver."""
+"""Lab 03: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FunctionItem, IntRange, LabSpec,
                                  NumericItem, Option, Values)
@@ -36,6 +36,9 @@ def allocation_winner(s) -> str:
 
 LAB = LabSpec(
     id="lab03", title="KV-Cache: The Hidden Tax",
+    question="What limits how many users I can serve?",
+    level="intermediate", walls=(2, 5),
+    paths={"first-time": 4, "engineer": 4},
     scenario={"hardware": Choice(values=("h100", "a100", "h200"), default="h100"),
               "context": Choice(values=(3000, 5000, 12000), default=5000)},
     goals=("Compute the KV-cache bytes one token adds, and see what grouped-query attention "
@@ -51,34 +54,48 @@ LAB = LabSpec(
                 "An INT8 KV cache doubles the users who fit. Which other wall does it move "
                 "(think of the bytes a decode step reads)?"),
     items=(
-        NumericItem("kv_per_token", "the KV-cache bytes one token adds to Llama 3.1 8B "
-                    "(FP16 cache)", unit="KiB",
+        NumericItem("kv_per_token",
+                    "the KV-cache bytes one token adds to Llama 3.1 8B (FP16 "
+                    "cache)", unit="KiB",
                     key=lambda s: kv_bytes_per_token(MODEL, "fp16") / KIB,
                     tolerance=Banded()),
-        FunctionItem("kv_bytes_fn", "kv_bytes_per_token(layers, kv_heads, head_dim, "
-                     "bytes_per_element) in bytes",
+        FunctionItem("kv_bytes_fn",
+                     "`kv_bytes_per_token_fn(layers, kv_heads, head_dim, "
+                     "bytes_per_element)` returning bytes per token",
                      reference=kv_bytes_per_token_reference,
                      arguments={"layers": IntRange(1, 128), "kv_heads": IntRange(1, 128),
                                 "head_dim": Values((64, 80, 96, 128, 256)),
-                                "bytes_per_element": Values((0.5, 1.0, 2.0, 4.0))}),
-        NumericItem("users_8k", "the most users of Llama 3.1 8B, each holding 8K tokens of "
-                    "context, that fit on your GPU with paged allocation", unit="",
-                    key=lambda s: paged_users(s, CONTEXT_8K), tolerance=Banded()),
-        NumericItem("users_32k", "the same at 32K tokens of context", unit="",
-                    key=lambda s: paged_users(s, CONTEXT_32K), tolerance=Banded()),
-        NumericItem("users_128k", "the same at 128K tokens (the full window)", unit="",
-                    key=lambda s: paged_users(s, CONTEXT_128K), tolerance=Banded()),
-        NumericItem("static_users", "the most users that fit when a static allocator "
-                    "reserves the whole 128K window for each request, while the requests "
-                    "actually hold your scenario's context", unit="",
+                                "bytes_per_element": Values((0.5, 1.0, 2.0, 4.0))},
+                     variable="kv_bytes_per_token_fn"),
+        NumericItem("users_8k",
+                    "the most users, each holding 8K (8,192) tokens, that fit "
+                    "on your GPU", unit="",
+                    key=lambda s: paged_users(s, CONTEXT_8K), tolerance=Banded(),
+                    hint="a number of users"),
+        NumericItem("users_32k",
+                    "the same at 32K (32,768) tokens", unit="",
+                    key=lambda s: paged_users(s, CONTEXT_32K), tolerance=Banded(),
+                    hint="a number of users"),
+        NumericItem("users_128k",
+                    "the same at 128K (131,072) tokens, the full window", unit="",
+                    key=lambda s: paged_users(s, CONTEXT_128K), tolerance=Banded(),
+                    hint="a number of users"),
+        NumericItem("static_users",
+                    "the most users that fit when each request reserves the "
+                    "whole window but holds only your scenario's context", unit="",
                     key=lambda s: kv_cache_capacity(MODEL, s["hardware"], context=s["context"])
-                    .max_sequences_static, tolerance=Banded()),
-        NumericItem("paged_users", "the most users that fit with paged allocation when each "
-                    "request holds your scenario's context", unit="",
-                    key=lambda s: paged_users(s, s["context"]), tolerance=Banded()),
-        ChoiceItem("allocation", "For requests of your scenario's length, how does paged "
-                   "allocation (16-token pages) compare with static allocation of the whole "
-                   "window?", options=(
+                    .max_sequences_static, tolerance=Banded(),
+                    hint="a number of users"),
+        NumericItem("paged_users",
+                    "the most users that fit with paged allocation for requests"
+                    " of your scenario's context", unit="",
+                    key=lambda s: paged_users(s, s["context"]), tolerance=Banded(),
+                    hint="a number of users"),
+        ChoiceItem("allocation",
+                   "How does paged allocation compare with static allocation "
+                   "for these requests: `'paged'` (serves many times more), "
+                   "`'same'` (about the same), or `'static'` (static serves "
+                   "more, 16-token pages)?", options=(
             Option("paged", "paged serves many times more users: a static reservation "
                    "sits almost empty (fragmentation 1 - context / window), a page wastes "
                    "less than 16 tokens per sequence"),
@@ -93,13 +110,17 @@ LAB = LabSpec(
                                  "sequence wastes under one page, a static one the unused "
                                  "rest of the window")),
             key=allocation_winner),
-        NumericItem("int8_users", "the most users at 32K tokens of context with an INT8 KV "
-                    "cache (weights still FP16), paged", unit="",
+        NumericItem("int8_users",
+                    "the most users at 32K tokens with an INT8 KV cache (paged,"
+                    " weights still FP16)", unit="",
                     key=lambda s: paged_users(s, CONTEXT_32K, kv_precision="int8"),
-                    tolerance=Banded()),
-        NumericItem("tp_users", "the most users of Llama 3.1 70B at 32K tokens of context on "
-                    "8 x H100 with 8-way tensor parallelism, paged", unit="",
+                    tolerance=Banded(),
+                    hint="a number of users"),
+        NumericItem("tp_users",
+                    "the most users of Llama 3.1 70B at 32K tokens on 8 x H100 "
+                    "(paged)", unit="",
                     key=lambda s: kv_cache_capacity(BIG_MODEL, BIG_HARDWARE, context=CONTEXT_32K,
                                                     devices=BIG_DEVICES).max_sequences_paged,
-                    tolerance=Banded()),
+                    tolerance=Banded(),
+                    hint="a number of users"),
     ))

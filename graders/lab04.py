@@ -1,4 +1,4 @@
-"""Lab 04, Starving the GPU: answer spec. Every key is a call into the solver."""
+"""Lab 04: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 import numpy as np
 
@@ -50,6 +50,9 @@ def max_sharers(s) -> float:
 
 LAB = LabSpec(
     id="lab04", title="Starving the GPU",
+    question="Why is my GPU utilisation only 40 %?",
+    level="intermediate", walls=(8, 9, 10, 1),
+    paths={"first-time": 5},
     scenario={"hardware": Choice(values=("a100", "v100", "h100"), default="a100"),
               "batch": Choice(values=(128, 192, 256), default=256),
               "workers": Choice(values=(3, 4, 6), default=6)},
@@ -64,15 +67,22 @@ LAB = LabSpec(
                 "faster GPUs?", "Why does a faster GPU need more CPU cores and more storage "
                 "bandwidth to stay busy?"),
     items=(
-        NumericItem("gpu_step", "the accelerator time of one ResNet-50 training step "
-                    "(forward + backward) at your batch", unit="s",
-                    key=lambda s: pipeline(s).accelerator_s, tolerance=Banded()),
-        NumericItem("cpu_time", "the time your CPU workers take to decode the JPEGs of one "
-                    "batch", unit="s", key=lambda s: pipeline(s).preprocessing_s,
-                    tolerance=Banded()),
-        NumericItem("utilisation", "the GPU utilisation (accelerator time / step time)",
-                    unit="", key=lambda s: pipeline(s).utilisation, tolerance=Banded()),
-        ChoiceItem("binding", "Which stage binds your training step?", options=(
+        NumericItem("gpu_step",
+                    "the accelerator time of one training step (forward + "
+                    "backward) at your batch", unit="s",
+                    key=lambda s: pipeline(s).accelerator_s, tolerance=Banded(),
+                    hint="seconds, or a string such as '12 ms'"),
+        NumericItem("cpu_time",
+                    "the time your workers take to decode one batch", unit="s", key=lambda s: pipeline(s).preprocessing_s,
+                    tolerance=Banded(),
+                    hint="seconds, or a string such as '80 ms'"),
+        NumericItem("utilisation",
+                    "the GPU utilisation, accelerator time / step time, with "
+                    "the data on the local NVMe drive",
+                    unit="", key=lambda s: pipeline(s).utilisation, tolerance=Banded(),
+                    hint="a fraction between 0 and 1"),
+        ChoiceItem("binding",
+                   "Which stage binds your step?", options=(
             Option("cpu", "CPU preprocessing: the workers decode JPEGs slower than the GPU "
                    "consumes them"),
             Option("gpu", "the GPU's compute",
@@ -82,13 +92,17 @@ LAB = LabSpec(
                    misconception="a data stall is always the disk: compare the bytes per "
                                  "step with the drive's bandwidth")),
             key=lambda s: STAGE[str(pipeline(s).binding_wall)]),
-        NumericItem("workers_needed", "the number of CPU workers that keep your GPU fed",
-                    unit="", key=lambda s: pipeline(s).workers_needed, tolerance=Banded()),
-        NumericItem("remote_io", "the storage time per step when the node's GPUs all read "
+        NumericItem("workers_needed",
+                    "the number of CPU workers that keep your GPU fed",
+                    unit="", key=lambda s: pipeline(s).workers_needed, tolerance=Banded(),
+                    hint="a whole number of workers"),
+        NumericItem("remote_io",
+                    "the storage time per step when the node's GPUs all read "
                     "from the object store", unit="s", key=lambda s: remote(s).storage_s,
-                    tolerance=Banded()),
-        ChoiceItem("remote_binding", "With twice the workers you need, and the node's GPUs "
-                   "reading from the object store, which stage binds?", options=(
+                    tolerance=Banded(),
+                    hint="seconds, or a string such as '40 ms'"),
+        ChoiceItem("remote_binding",
+                   "With twice the workers you need, which stage binds?", options=(
             Option("storage", "storage: each GPU's share of the object-store link cannot "
                    "deliver a batch within a GPU step",
                    misconception="remote storage is always too slow: compare the bytes per "
@@ -100,11 +114,16 @@ LAB = LabSpec(
                    misconception="more workers cannot fix a CPU stall: with twice the "
                                  "workers needed the CPU takes about half the GPU time")),
             key=lambda s: STAGE[str(remote(s).binding_wall)]),
-        NumericItem("max_sharers", "the most GPUs that can share the node's object-store "
-                    "link before storage binds", unit="", key=max_sharers,
-                    tolerance=Banded()),
-        FunctionItem("utilisation_fn", "utilisation_of(t_acc, t_cpu, t_io) as a fraction",
+        NumericItem("max_sharers",
+                    "the most GPUs that can share the node's object-store link "
+                    "before storage binds (with enough CPU workers)", unit="", key=max_sharers,
+                    tolerance=Banded(),
+                    hint="a whole number of GPUs"),
+        FunctionItem("utilisation_fn",
+                     "`utilisation_of(t_acc, t_cpu, t_io)`, the share of a step"
+                     " the accelerator computes when the three stages overlap",
                      reference=utilisation,
                      arguments={"t_acc": FloatRange(1e-4, 10.0), "t_cpu": FloatRange(1e-4, 10.0),
-                                "t_io": FloatRange(1e-4, 10.0)}),
+                                "t_io": FloatRange(1e-4, 10.0)},
+                     variable="utilisation_of"),
     ))

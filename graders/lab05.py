@@ -1,4 +1,4 @@
-"""Lab 05, Quantization: Not a Free Lunch: answer spec. Every key is a call into the solver."""
+"""Lab 05: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 import numpy as np
 
@@ -59,6 +59,9 @@ def int4_verdict(s) -> str:
 
 LAB = LabSpec(
     id="lab05", title="Quantization: Not a Free Lunch",
+    question="Does INT4 always give 4x speedup?",
+    level="intermediate", walls=(12, 2, 3),
+    paths={"first-time": 6, "researcher": 3},
     scenario={"context": Choice(values=(512, 1024, 2048, 4096), default=1024),
               "resnet_batch": Choice(values=(64, 128, 256), default=256)},
     goals=("Predict the decode speedup of W8A16, W4A16 and FP8 (W8A8) from the bytes each "
@@ -74,18 +77,28 @@ LAB = LabSpec(
                 "Quantization can be worth it even where it buys no speed. What else does "
                 "it buy, and what does it cost (the accuracy notes are empirical rules)?"),
     items=(
-        NumericItem("speedup_w8a16", "the batch-1 decode speedup of W8A16 over FP16 for "
-                    "Llama 3 8B on an H100 at your context", unit="",
-                    key=lambda s: llm_speedup(s, "w8a16"), tolerance=Banded()),
-        NumericItem("speedup_w4a16", "the same for W4A16", unit="",
-                    key=lambda s: llm_speedup(s, "w4a16"), tolerance=Banded()),
-        NumericItem("speedup_fp8", "the same for FP8 (W8A8: weights and math in FP8)",
-                    unit="", key=lambda s: llm_speedup(s, "fp8"), tolerance=Banded()),
-        NumericItem("int4_batch", "the smallest decode batch at which W4A16 is less than "
-                    "1.5x faster than FP16, at your context", unit="",
-                    key=int4_falls_below, tolerance=Banded()),
-        ChoiceItem("int4_4x", "Does W4A16 (INT4 weights) make Llama 3 8B decode 4x faster "
-                   "than FP16 on the H100?", options=(
+        NumericItem("speedup_w8a16",
+                    "the batch-1 decode speedup of W8A16 over FP16", unit="",
+                    key=lambda s: llm_speedup(s, "w8a16"), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("speedup_w4a16",
+                    "the same for W4A16", unit="",
+                    key=lambda s: llm_speedup(s, "w4a16"), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("speedup_fp8",
+                    "the same for FP8 (W8A8: weights and math in FP8)",
+                    unit="", key=lambda s: llm_speedup(s, "fp8"), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("int4_batch",
+                    "the smallest decode batch at which W4A16 is less than 1.5x"
+                    " faster than FP16, at your context", unit="",
+                    key=int4_falls_below, tolerance=Banded(),
+                    hint="a batch size"),
+        ChoiceItem("int4_4x",
+                   "Does W4A16 make decode 4x faster than FP16: `'below'` (no: "
+                   "a little under 4x at batch 1, shrinking with batch), "
+                   "`'exactly'` (yes, at any batch), `'more'` (more than 4x) or"
+                   " `'none'` (no gain at all, INT4 weights)?", options=(
             Option("below", "no: a little under 4x at batch 1, because the KV cache and the "
                    "activations stay 16-bit, and the gain shrinks as the batch grows"),
             Option("exactly", "yes: the weights are 4x smaller, so every step is 4x faster "
@@ -102,12 +115,17 @@ LAB = LabSpec(
                                  "time is bytes moved / bandwidth, so fewer bytes means "
                                  "less time")),
             key=int4_verdict),
-        NumericItem("resnet_w4a16", "the speedup of W4A16 over FP16 for ResNet-50 inference "
-                    "at your batch on an A100", unit="",
-                    key=lambda s: cnn_speedup(s, "w4a16"), tolerance=Banded()),
-        NumericItem("resnet_int8", "the same for INT8 (W8A8: weights and math in INT8)",
-                    unit="", key=lambda s: cnn_speedup(s, "int8"), tolerance=Banded()),
-        NumericItem("weights_70b", "the weight memory of Llama 3 70B at W4A16", unit="GB",
+        NumericItem("resnet_w4a16",
+                    "the speedup of W4A16 over FP16 for ResNet-50 inference at "
+                    "your batch", unit="",
+                    key=lambda s: cnn_speedup(s, "w4a16"), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("resnet_int8",
+                    "the same for INT8 (W8A8, W8A8: weights and math in INT8)",
+                    unit="", key=lambda s: cnn_speedup(s, "int8"), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("weights_70b",
+                    "the weight memory of Llama 3 70B at W4A16", unit="GB",
                     key=lambda s: compare_precisions(BIG, LLM_HARDWARE, schemes=("w4a16",),
                                                      tokens=s["context"])[0].weight_bytes / 1e9,
                     tolerance=Banded()),

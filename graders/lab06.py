@@ -1,4 +1,4 @@
-"""Lab 06, Scaling to 1000 GPUs: answer spec. Every key is a call into the solver."""
+"""Lab 06: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 import math
 
@@ -74,6 +74,9 @@ def where_lost(s) -> str:
 
 LAB = LabSpec(
     id="lab06", title="Scaling to 1000 GPUs",
+    question="Where does training efficiency disappear at scale?",
+    level="advanced", walls=(14, 15, 16),
+    paths={"researcher": 6, "conference": 4},
     scenario={"gpus": Choice(values=(256, 512, 1024), default=1024),
               "global_batch": Choice(values=(512, 1024, 2048), default=1024),
               "pp": Choice(values=(2, 4), default=4)},
@@ -92,11 +95,15 @@ LAB = LabSpec(
                 "checkpoint and rework grow as its square root: at what scale, and with what "
                 "storage and recovery stack, would failures overtake communication?"),
     items=(
-        NumericItem("ring_bytes", "the bytes each GPU sends in the ring all-reduce of its "
-                    "16-bit gradients across the data-parallel replicas", unit="GB",
+        NumericItem("ring_bytes",
+                    "the bytes each GPU sends in the ring all-reduce of its "
+                    "gradients across the DP replicas", unit="GB",
                     key=lambda s: ring_bytes(s) / 1e9, tolerance=Banded()),
-        NumericItem("dp_allreduce", "the time of that gradient all-reduce over InfiniBand NDR",
-                    unit="s", key=lambda s: float(step(s).dp_comm_s), tolerance=Banded()),
+        NumericItem("dp_allreduce",
+                    "the time of that all-reduce over InfiniBand NDR (one port "
+                    "per GPU)",
+                    unit="s", key=lambda s: float(step(s).dp_comm_s), tolerance=Banded(),
+                    hint="seconds"),
         ChoiceItem("grows_worse", f"The cluster grows from {SMALL} to {LARGE} GPUs (same TP, "
                    "PP and global batch). Which of these grows about as fast as the cluster?",
                    options=(
@@ -114,24 +121,38 @@ LAB = LabSpec(
                    misconception="failures are rare enough to ignore at 1,000 GPUs: a "
                                  "cluster fails whenever any one of its parts does")),
             key=grows_worse),
-        NumericItem("efficiency", "the scaling efficiency of one training step (ideal compute "
-                    "time / step time) on your cluster", unit="",
-                    key=lambda s: float(step(s).scaling_efficiency), tolerance=Banded()),
-        NumericItem("mtbf", "the mean time between failures of your whole cluster",
-                    unit="hour", key=lambda s: mtbf_s(s["gpus"]) / HOUR, tolerance=Banded()),
-        NumericItem("young_daly", "the Young-Daly checkpoint interval on your cluster",
+        NumericItem("efficiency",
+                    "the scaling efficiency (ideal compute time / step time) of"
+                    " one training step on your cluster", unit="",
+                    key=lambda s: float(step(s).scaling_efficiency), tolerance=Banded(),
+                    hint="a fraction between 0 and 1"),
+        NumericItem("mtbf",
+                    "the mean time between failures of your whole cluster",
+                    unit="hour", key=lambda s: mtbf_s(s["gpus"]) / HOUR, tolerance=Banded(),
+                    hint="hours"),
+        NumericItem("young_daly",
+                    "the Young-Daly checkpoint interval on your cluster",
                     unit="minute", key=lambda s: float(young_daly_interval_s(
                         checkpoint_time_s(MODEL), mtbf_s(s["gpus"]))) / 60.0,
-                    tolerance=Banded()),
-        FunctionItem("young_daly_fn", "young_daly_interval(checkpoint_s, mtbf_s) in seconds",
+                    tolerance=Banded(),
+                    hint="minutes"),
+        FunctionItem("young_daly_fn",
+                     "`young_daly_interval(checkpoint_s, mtbf_s)` returning the"
+                     " Young-Daly checkpoint interval in seconds",
                      reference=young_daly_interval,
                      arguments={"checkpoint_s": FloatRange(1e-2, 1e4),
-                                "mtbf_s": FloatRange(1e2, 1e9)}),
-        NumericItem("reliability_loss", "the share of wall-clock lost to checkpoint writes, "
-                    "rework after failures and restarts, at the Young-Daly interval",
+                                "mtbf_s": FloatRange(1e2, 1e9)},
+                     variable="young_daly_interval"),
+        NumericItem("reliability_loss",
+                    "the share of wall-clock lost to checkpoint writes, rework "
+                    "after failures and restarts, checkpointing at the Young-"
+                    "Daly interval",
                     unit="percent", key=lambda s: float(reliability(s).lost_fraction) * 100.0,
                     tolerance=Banded()),
-        ChoiceItem("where_lost", "On your cluster, what loses the larger share of wall-clock?",
+        ChoiceItem("where_lost",
+                   "On your cluster, what loses the larger share of wall-clock:"
+                   " `'communication'` (communication and the pipeline bubble) "
+                   "or `'failures'` (checkpoints, rework and restarts)?",
                    options=(
             Option("communication", "communication and the pipeline bubble: they tax every "
                    "step, while a failure costs only a checkpoint's worth of rework"),

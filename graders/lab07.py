@@ -1,4 +1,4 @@
-"""Lab 07, Geography is a Systems Variable: answer spec. Every key is a call into the
+"""Lab 07: the spec (title, question, scenario, items). Every key is a call into the
 solver."""
 
 import math
@@ -54,6 +54,9 @@ def energy_change(s) -> str:
 
 LAB = LabSpec(
     id="lab07", title="Geography is a Systems Variable",
+    question="Does it matter where I train?",
+    level="intermediate", walls=(17, 18, 19),
+    paths={"first-time": 7},
     scenario={"clean": Choice(values=("quebec", "norway", "france"), default="quebec"),
               "dirty": Choice(values=("us-average", "texas", "germany"), default="us-average"),
               "nodes": Choice(values=(16, 32, 64), default=32)},
@@ -68,11 +71,14 @@ LAB = LabSpec(
                 "how do you decide?", "Why does a carbon price at the social cost of carbon "
                 "barely move the bill of a rented GPU cluster?"),
     items=(
-        NumericItem("energy_clean", "the facility energy of the run in your clean region",
+        NumericItem("energy_clean",
+                    "the facility energy of the run in your clean region",
                     unit="MWh", key=lambda s: energy(s, s["clean"]).facility_energy_mwh,
-                    tolerance=Banded()),
-        ChoiceItem("energy_change", "Moving the run from your clean to your dirty region, "
-                   "how does its energy change?", options=(
+                    tolerance=Banded(),
+                    hint="MWh, or a string such as '150 MWh'"),
+        ChoiceItem("energy_change",
+                   "Move the same run to your dirty region: how does its energy"
+                   " change? `'pue'`, `'intensity'` or `'both'`", options=(
             Option("pue", "by the ratio of the two data centres' PUEs only: the same IT "
                    "energy with a different facility overhead"),
             Option("intensity", "in proportion to the grid's carbon intensity",
@@ -82,29 +88,41 @@ LAB = LabSpec(
                    misconception="carbon intensity is an efficiency: it says how much CO2e "
                                  "a kWh carries, not how many kWh the run draws")),
             key=energy_change),
-        NumericItem("co2_clean", "the operational carbon of the run in your clean region",
+        NumericItem("co2_clean",
+                    "the operational carbon of the run in your clean region",
                     unit="tCO2e", key=lambda s: carbon(s, s["clean"]).operational_t,
-                    tolerance=Banded()),
-        NumericItem("co2_dirty", "the operational carbon of the run in your dirty region",
+                    tolerance=Banded(),
+                    hint="tCO2e, or a string such as '8 tCO2e'"),
+        NumericItem("co2_dirty",
+                    "the operational carbon of the run in your dirty region",
                     unit="tCO2e", key=lambda s: carbon(s, s["dirty"]).operational_t,
                     tolerance=Banded()),
-        NumericItem("co2_ratio", "the ratio of operational carbon, dirty region / clean "
+        NumericItem("co2_ratio",
+                    "the ratio of operational carbon, dirty region / clean "
                     "region", unit="",
                     key=lambda s: (carbon(s, s["dirty"]).operational_t
                                    / carbon(s, s["clean"]).operational_t),
-                    tolerance=Banded()),
-        NumericItem("water_dirty", "the water the run consumes in your dirty region "
-                    "(on-site cooling + electricity generation)", unit="L",
-                    key=lambda s: carbon(s, s["dirty"]).water_l, tolerance=Banded()),
-        NumericItem("carbon_cost_dirty", "the cost of the run's operational carbon in your "
-                    "dirty region at the cited carbon price", unit="USD",
+                    tolerance=Banded(),
+                    hint="a plain number"),
+        NumericItem("water_dirty",
+                    "the water the run consumes in your dirty region (on-site "
+                    "cooling + electricity generation)", unit="L",
+                    key=lambda s: carbon(s, s["dirty"]).water_l, tolerance=Banded(),
+                    hint="litres, or a string such as '1e6 L'"),
+        NumericItem("carbon_cost_dirty",
+                    "the cost of the run's operational carbon in your dirty "
+                    "region", unit="USD",
                     key=lambda s: cost(s, s["dirty"]).carbon_usd, tolerance=Banded()),
-        NumericItem("total_cost_dirty", "the total cost of the run in your dirty region: "
-                    "cloud rental plus the carbon price", unit="USD",
+        NumericItem("total_cost_dirty",
+                    "the total cost of the run in your dirty region: rental "
+                    "plus carbon", unit="USD",
                     key=lambda s: cost(s, s["dirty"]).total_usd, tolerance=Banded()),
-        FunctionItem("carbon_fn", "operational_carbon_t(energy_kwh, grid_intensity) in "
-                     "tonnes CO2e, with the intensity in gCO2e/kWh",
+        FunctionItem("carbon_fn",
+                     "`operational_carbon_t(energy_kwh, grid_intensity)` in "
+                     "tonnes of CO2e, from the facility energy in kWh and the "
+                     "intensity in gCO2e/kWh",
                      reference=operational_carbon_t,
                      arguments={"energy_kwh": FloatRange(1.0, 1e9),
-                                "grid_intensity": FloatRange(1.0, 1500.0)}),
+                                "grid_intensity": FloatRange(1.0, 1500.0)},
+                     variable="operational_carbon_t"),
     ))

@@ -1,4 +1,4 @@
-"""Lab 08, The $9M Question: answer spec. Every key is a call into the solver."""
+"""Lab 08: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 from functools import lru_cache
 
@@ -88,6 +88,9 @@ def break_even(s) -> float:
 
 LAB = LabSpec(
     id="lab08", title="The $9M Question",
+    question="How much does chain-of-thought reasoning cost?",
+    level="intermediate", walls=(13, 4, 19),
+    paths={"engineer": 5},
     scenario={"qps": Choice(values=(0.5, 1.0, 2.0), default=1.0),
               "tokens_per_step": Choice(values=(128, 256, 512), default=256)},
     goals=("Compute the latency of a request that reasons in K steps before answering, and "
@@ -103,19 +106,29 @@ LAB = LabSpec(
                 "The replicas here serve one request at a time. How would continuous batching "
                 "change the annual bill, and would it change the multiplier?"),
     items=(
-        NumericItem("latency_k1", "the end-to-end latency of one request with a single "
-                    "reasoning step (K = 1) on one 8 x H100 replica", unit="s",
-                    key=lambda s: float(request(s, 1).latency_s), tolerance=Banded()),
-        NumericItem("latency_k16", "the end-to-end latency of one request with K = 16 "
+        NumericItem("latency_k1",
+                    "the end-to-end latency of one request with a single "
+                    "reasoning step (K = 1) on one replica", unit="s",
+                    key=lambda s: float(request(s, 1).latency_s), tolerance=Banded(),
+                    hint="seconds"),
+        NumericItem("latency_k16",
+                    "the end-to-end latency of one request with K = 16 "
                     "reasoning steps", unit="s",
-                    key=lambda s: float(request(s, DEEP).latency_s), tolerance=Banded()),
-        NumericItem("replicas_k16", "the replicas (8 x H100 each) needed at your request rate "
-                    "for a p99 latency within the SLA, at K = 16", unit="",
-                    key=lambda s: replicas(s, DEEP), tolerance=Banded()),
-        NumericItem("annual_cost_k16", "the annual cloud bill of that fleet", unit="MUSD",
-                    key=lambda s: annual_cost_usd(s, DEEP) / 1e6, tolerance=Banded()),
-        ChoiceItem("sixteen_x", "Does serving 16 reasoning steps per request cost 16 times as "
-                   "much as serving one?", options=(
+                    key=lambda s: float(request(s, DEEP).latency_s), tolerance=Banded(),
+                    hint="seconds"),
+        NumericItem("replicas_k16",
+                    "the replicas (8 x H100 each) needed at your request rate "
+                    "for a p99 within the SLA, at K = 16", unit="",
+                    key=lambda s: replicas(s, DEEP), tolerance=Banded(),
+                    hint="a whole number of replicas"),
+        NumericItem("annual_cost_k16",
+                    "the annual on-demand cloud bill of the K = 16 fleet", unit="MUSD",
+                    key=lambda s: annual_cost_usd(s, DEEP) / 1e6, tolerance=Banded(),
+                    hint="millions of USD"),
+        ChoiceItem("sixteen_x",
+                   "Does serving 16 reasoning steps per request cost 16 times "
+                   "as much per year as serving one? Answer `'less'`, "
+                   "`'exactly'` or `'more'`", options=(
             Option("less", "less than 16x: the prompt's prefill and the final answer are paid "
                    "once per request whatever K, and a bigger fleet queues more efficiently"),
             Option("exactly", "exactly 16x",
@@ -127,15 +140,23 @@ LAB = LabSpec(
                                  "context makes every step dearer: at these lengths each step "
                                  "still mostly streams the same weights")),
             key=sixteen_x),
-        NumericItem("multiplier_k4", "the annual cost multiplier of K = 4 over K = 1 (same "
+        NumericItem("multiplier_k4",
+                    "the annual cost multiplier of K = 4 over K = 1 (same "
                     "request rate and SLA)", unit="",
-                    key=lambda s: cost_multiplier(s, 4), tolerance=Banded()),
-        NumericItem("multiplier_k8", "the annual cost multiplier of K = 8 over K = 1", unit="",
-                    key=lambda s: cost_multiplier(s, 8), tolerance=Banded()),
-        NumericItem("multiplier_k16", "the annual cost multiplier of K = 16 over K = 1",
-                    unit="", key=lambda s: cost_multiplier(s, DEEP), tolerance=Banded()),
-        NumericItem("break_even", "the largest share of requests a cascade (Llama 3.1 8B on "
-                    "one H100 first, escalate failures to the 70B) may escalate and still cost "
-                    "less per request than sending every request to the 70B, at K = 16",
+                    key=lambda s: cost_multiplier(s, 4), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("multiplier_k8",
+                    "the annual cost multiplier of K = 8 over K = 1", unit="",
+                    key=lambda s: cost_multiplier(s, 8), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("multiplier_k16",
+                    "the annual cost multiplier of K = 16 over K = 1",
+                    unit="", key=lambda s: cost_multiplier(s, DEEP), tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("break_even",
+                    "the largest share of requests the cascade may escalate and"
+                    " still cost less per request than sending every request to"
+                    " the 70B, at K = 16 (Llama 3.1 8B on one H100 first, "
+                    "escalate failures to the 70B)",
                     unit="percent", key=lambda s: break_even(s) * 100.0, tolerance=Banded()),
     ))

@@ -1,4 +1,4 @@
-"""Lab 09, Where to Invest: Sensitivity: answer spec. Every key is a call into the solver."""
+"""Lab 09: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 from mlsysim_lab.grading import (Absolute, Banded, Choice, ChoiceItem, FloatRange, FunctionItem,
                                  LabSpec, NumericItem, Option)
@@ -63,6 +63,9 @@ def roofline_bw_elasticity(flops: float, bytes_moved: float, peak_flops: float,
 
 LAB = LabSpec(
     id="lab09", title="Where to Invest: Sensitivity",
+    question="Should I buy more FLOPS or more bandwidth?",
+    level="advanced", walls=(21, 22),
+    paths={"engineer": 6, "researcher": 4, "conference": 3},
     scenario={"batch": Choice(values=(1, 8, 32), default=1),
               "context": Choice(values=(1024, 4096), default=1024),
               "speedup": Choice(values=(1.25, 2.0, 3.0), default=2.0),
@@ -80,16 +83,23 @@ LAB = LabSpec(
                 "For the 70B on 8 GPUs, which investment would lift the ceiling that faster "
                 "memory cannot: a faster interconnect, fewer GPUs, or a smaller model?"),
     items=(
-        NumericItem("bw_decode", "the elasticity d ln T / d ln BW of one Llama 3 8B decode "
-                    "step on the A100 (your batch and context)", unit="",
+        NumericItem("bw_decode",
+                    "the elasticity of your Llama 3 8B decode step's latency "
+                    "with respect to the A100's memory bandwidth (your batch "
+                    "and context)", unit="",
                     key=lambda s: decode_sensitivity(s).elasticities["memory_bandwidth"],
-                    tolerance=ELASTICITY, positive=False),
-        NumericItem("flops_decode", "the elasticity d ln T / d ln FLOPS of the same decode "
-                    "step", unit="",
+                    tolerance=ELASTICITY, positive=False,
+                    hint="a signed number, e.g. -0.5"),
+        NumericItem("flops_decode",
+                    "the elasticity of the same step with respect to the A100's"
+                    " peak FLOPS", unit="",
                     key=lambda s: decode_sensitivity(s).elasticities["peak_flops"],
-                    tolerance=ELASTICITY, positive=False),
-        ChoiceItem("dominant_decode", "Which input is that decode step's latency most "
-                   "sensitive to?", options=(
+                    tolerance=ELASTICITY, positive=False,
+                    hint="a signed number"),
+        ChoiceItem("dominant_decode",
+                   "Which input is that step's latency most sensitive to: "
+                   "`'memory_bandwidth'`, `'peak_flops'`, `'batch'` or "
+                   "`'tokens'` (the context)?", options=(
             Option("memory_bandwidth", "memory bandwidth: every step streams all the weights "
                    "(and the KV cache) for a few FLOPs per byte"),
             Option("peak_flops", "peak FLOPS",
@@ -106,36 +116,53 @@ LAB = LabSpec(
         NumericItem("flops_prefill", f"the elasticity d ln T / d ln FLOPS of the prefill of "
                     f"{PREFILL_BATCH} prompts of your context length on the A100", unit="",
                     key=lambda s: prefill_sensitivity(s).elasticities["peak_flops"],
-                    tolerance=ELASTICITY, positive=False),
-        NumericItem("bw_prefill", "the elasticity d ln T / d ln BW of that prefill", unit="",
+                    tolerance=ELASTICITY, positive=False,
+                    hint="a signed number"),
+        NumericItem("bw_prefill",
+                    "the elasticity of that prefill with respect to memory "
+                    "bandwidth", unit="",
                     key=lambda s: prefill_sensitivity(s).elasticities["memory_bandwidth"],
-                    tolerance=ELASTICITY, positive=False),
-        FunctionItem("elasticity_fn", "bw_elasticity(flops, bytes_moved, peak_flops, "
-                     "bandwidth): d ln T / d ln BW for T = max(F / P, B / BW)",
+                    tolerance=ELASTICITY, positive=False,
+                    hint="a signed number"),
+        FunctionItem("elasticity_fn",
+                     "`bw_elasticity(flops, bytes_moved, peak_flops, "
+                     "bandwidth)` returning $\\partial \\ln T / \\partial \\ln BW$ "
+                     "for $T = \\max(F/P, B/BW)$: $-1$ when memory-bound, $0$ "
+                     "when compute-bound, and $-0.5$ exactly on the ridge (the "
+                     "average of the two one-sided slopes, F / P, B / BW)",
                      reference=roofline_bw_elasticity,
                      arguments={"flops": FloatRange(1e6, 1e16),
                                 "bytes_moved": FloatRange(1e5, 1e12),
                                 "peak_flops": FloatRange(1e11, 1e16),
                                 "bandwidth": FloatRange(1e10, 1e13)},
-                     tolerance=Absolute(atol=1e-9)),
-        NumericItem("bw_decode_70b", "the elasticity d ln T / d ln BW of one Llama 3.1 70B "
-                    "decode step on 8 x H100 with tensor parallelism (your batch and context)",
+                     tolerance=Absolute(atol=1e-9),
+                     variable="bw_elasticity"),
+        NumericItem("bw_decode_70b",
+                    "the elasticity of one Llama 3.1 70B decode step on 8 x "
+                    "H100 (your batch and context) with respect to memory "
+                    "bandwidth",
                     unit="", key=lambda s: step_sensitivity(
                         BIG_MODEL, BIG_HARDWARE, phase="decode", batch=s["batch"],
                         tokens=s["context"], devices=BIG_DEVICES).elasticities["memory_bandwidth"],
-                    tolerance=ELASTICITY, positive=False),
-        NumericItem("max_speedup_70b", "the largest per-token speedup of that 70B decode step "
-                    "that any memory bandwidth (and FLOPS) could buy, keeping the 8-GPU "
-                    "interconnect", unit="",
+                    tolerance=ELASTICITY, positive=False,
+                    hint="a signed number"),
+        NumericItem("max_speedup_70b",
+                    "the largest per-token speedup of that 70B step that any "
+                    "memory bandwidth and FLOPS could buy, keeping the 8 GPUs "
+                    "and their interconnect", unit="",
                     key=lambda s: float(big_step(s).latency_s / (big_step(s).communication_s
                                                                  + big_step(s).overhead_s)),
-                    tolerance=Banded()),
-        NumericItem("min_bandwidth", "the least memory bandwidth per GPU for the Llama 3 8B "
-                    "decode step to meet your per-token SLA (today's A100 latency divided by "
-                    "your speedup)", unit="TB/s",
+                    tolerance=Banded(),
+                    hint="a ratio"),
+        NumericItem("min_bandwidth",
+                    "the least memory bandwidth per GPU for your Llama 3 8B "
+                    "decode step to meet the SLA (today's A100 latency divided "
+                    "by your speedup)", unit="TB/s",
                     key=lambda s: requirement(s).min_bandwidth / 1e12, tolerance=Banded()),
-        ChoiceItem("offered_falls_short", "Which figure of the GPU you are offered falls short "
-                   "of the SLA?", options=(
+        ChoiceItem("offered_falls_short",
+                   "Which figure of the GPU you are offered falls short of the "
+                   "SLA: `'none'` (it meets the SLA), `'memory_bandwidth'` or "
+                   "`'peak_flops'`?", options=(
             Option("none", "none: its bandwidth is at least the minimum, so it meets the SLA"),
             Option("memory_bandwidth", "its memory bandwidth",
                    misconception="any newer GPU meets a target its predecessor missed: decode "

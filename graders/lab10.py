@@ -1,4 +1,4 @@
-"""Lab 10, GPU vs Wafer-Scale: answer spec. Every key is a call into the solver."""
+"""Lab 10: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
                                  NumericItem, Option, Relative)
@@ -72,6 +72,9 @@ _WALLS_WAFER = (
 
 LAB = LabSpec(
     id="lab10", title="GPU vs Wafer-Scale",
+    question="Can a different architecture change which wall binds?",
+    level="advanced", walls=(6, 3, 1),
+    paths={"researcher": 5},
     scenario={"model": Choice(values=("llama-3.1-70b", "gpt3-175b"), default="llama-3.1-70b"),
               "context": Choice(values=(512, 1024), default=1024),
               "batch": Choice(values=(1, 4), default=1),
@@ -89,15 +92,22 @@ LAB = LabSpec(
                 "What would it take to put the wafer's SRAM bandwidth to work for inference, "
                 "and which wall would bind then?"),
     items=(
-        ChoiceItem("gpu_wall", "Which wall binds one decode step of your model on 8 x H100?",
+        ChoiceItem("gpu_wall",
+                   "Which wall binds one decode step of your model on 8 x H100?",
                    options=_WALLS_GPU, key=lambda s: str(gpu_decode(s).binding_wall)),
-        NumericItem("gpu_time", "the time of one decode step on 8 x H100", unit="s",
-                    key=lambda s: gpu_decode(s).latency_s, tolerance=Banded()),
-        ChoiceItem("wafer_wall", "Which wall binds the same decode step on the wafer?",
+        NumericItem("gpu_time",
+                    "the time of one decode step on 8 x H100", unit="s",
+                    key=lambda s: gpu_decode(s).latency_s, tolerance=Banded(),
+                    hint="seconds"),
+        ChoiceItem("wafer_wall",
+                   "Which wall binds the same decode step on the wafer?",
                    options=_WALLS_WAFER, key=lambda s: str(wafer_decode(s).binding_wall)),
-        NumericItem("wafer_time", "the time of one decode step on the wafer", unit="s",
-                    key=lambda s: wafer_decode(s).time_s, tolerance=Banded()),
-        ChoiceItem("faster", "Which system decodes faster?", options=(
+        NumericItem("wafer_time",
+                    "the time of one decode step on the wafer", unit="s",
+                    key=lambda s: wafer_decode(s).time_s, tolerance=Banded(),
+                    hint="seconds"),
+        ChoiceItem("faster",
+                   "Which system decodes faster?", options=(
             Option("gpu", "the GPU node: 8 HBM stacks feed it far faster than one injection "
                    "link feeds the wafer"),
             Option("wafer", "the wafer",
@@ -108,21 +118,28 @@ LAB = LabSpec(
                    misconception="both are memory-bound, so they run alike: what matters is "
                                  "which memory feeds the weights, and how fast")),
             key=faster),
-        FunctionItem("crossover_fn", "crossover_batch(layer_weight_bytes, peak_flops, "
-                     "injection_bandwidth, flops_per_sequence) in sequences",
+        FunctionItem("crossover_fn",
+                     "`crossover_batch(layer_weight_bytes, peak_flops, "
+                     "injection_bandwidth, flops_per_sequence)` returning B* in"
+                     " sequences (bytes, FLOP/s, bytes/s and FLOPs per sequence"
+                     " per layer)",
                      reference=crossover_batch,
                      arguments={"layer_weight_bytes": FloatRange(1e6, 1e11),
                                 "peak_flops": FloatRange(1e12, 1e17),
                                 "injection_bandwidth": FloatRange(1e9, 1e13),
                                 "flops_per_sequence": FloatRange(1e6, 1e14)},
-                     tolerance=Relative(rtol=1e-6)),
-        NumericItem("decode_bstar", "B* for decode on the wafer: the batch at which computing "
-                    "a layer takes as long as streaming its weights", unit="",
-                    key=lambda s: wafer_decode(s).crossover_batch, tolerance=Banded()),
-        NumericItem("sram_ceiling", "the largest decode batch whose KV cache and activations "
-                    "fit in SRAM beside two layers of weights", unit="",
-                    key=lambda s: wafer_decode(s).sram_max_batch, tolerance=Banded()),
-        ChoiceItem("decode_reachable", "Can a decode batch on the wafer reach B*?", options=(
+                     tolerance=Relative(rtol=1e-6),
+                     variable="crossover_batch"),
+        NumericItem("decode_bstar",
+                    "B* for decode on the wafer", unit="",
+                    key=lambda s: wafer_decode(s).crossover_batch, tolerance=Banded(),
+                    hint="sequences"),
+        NumericItem("sram_ceiling",
+                    "the largest decode batch that fits in SRAM", unit="",
+                    key=lambda s: wafer_decode(s).sram_max_batch, tolerance=Banded(),
+                    hint="sequences"),
+        ChoiceItem("decode_reachable",
+                   "Can a decode batch on the wafer reach B*?", options=(
             Option("no", "no: SRAM runs out of room for KV caches long before the batch gets "
                    "near B*, so weight streaming binds at every batch that fits"),
             Option("yes", "yes",
@@ -130,10 +147,13 @@ LAB = LabSpec(
                                  "cache on the wafer, and B* asks for far more sequences "
                                  "than that room holds")),
             key=lambda s: yes_no(wafer_decode(s).crossover_reachable)),
-        NumericItem("prefill_bstar", "B* for the prefill of prompts of your scenario's length "
+        NumericItem("prefill_bstar",
+                    "B* for the prefill of prompts of your scenario's length "
                     "(in prompts per step)", unit="",
-                    key=lambda s: wafer_prefill(s).crossover_batch, tolerance=Banded()),
-        ChoiceItem("prefill_reachable", "Can a prefill batch on the wafer reach B*?", options=(
+                    key=lambda s: wafer_prefill(s).crossover_batch, tolerance=Banded(),
+                    hint="prompts per step"),
+        ChoiceItem("prefill_reachable",
+                   "Can a prefill batch on the wafer reach B*?", options=(
             Option("yes", "yes: each prompt brings its length in tokens of FLOPs per streamed "
                    "weight, so B* drops by that factor and SRAM holds that many prompts",
                    misconception="B* falls by the prompt length in prefill, so it is always "

@@ -1,4 +1,4 @@
-"""Lab 11, Design Space Exploration: answer spec. Every key is a call into the solver."""
+"""Lab 11: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 import functools
 
@@ -92,6 +92,9 @@ COSTS = ((6.0, 5.0, 4.0, 3.0, 2.0, 1.0), (1.0, 2.0, 2.0, 3.0, 1.0, 0.5),
 
 LAB = LabSpec(
     id="lab11", title="Design Space Exploration",
+    question="How do I search for the best configuration without nested loops?",
+    level="advanced", walls=(14, 15, 2),
+    paths={"researcher": 7},
     scenario={"seq_len": Choice(values=(2048, 4096), default=4096),
               "global_batch": Choice(values=(512, 1024), default=1024)},
     goals=("Declare a design space, constraints and objectives, and evaluate tens of "
@@ -109,10 +112,18 @@ LAB = LabSpec(
                 "Every point on the Pareto front is 'optimal'. How would you choose one for "
                 "a run with a deadline, and for one with a fixed budget?"),
     items=(
-        NumericItem("memory_removed", "the number of configurations that obey every other "
-                    "rule (TP inside a node, divisibility, at most 1,024 GPUs) but do not fit "
-                    "in memory: what the memory-fit constraint removes", unit="", key=memory_removed, tolerance=Banded()),
-        ChoiceItem("family", "Which family of configurations has the shortest step?",
+        NumericItem("memory_removed",
+                    "among the configurations that need at most 1,024 GPUs and "
+                    "break no rule, how many does the memory-fit constraint "
+                    "remove (TP inside a node, divisibility, at most 1,024 "
+                    "GPUs)?", unit="", key=memory_removed, tolerance=Banded(),
+                    hint="a count of configurations"),
+        ChoiceItem("family",
+                   "Which family has the shortest step: `'pipeline'` (TP inside"
+                   " a node, PP > 1, DP for the rest), `'tp_dp'` (TP = 8 "
+                   "filling the node, PP = 1, DP across nodes), `'dp_only'` (TP"
+                   " = 1, PP = 1) or `'tp_across_nodes'` (TP wider than a "
+                   "node)?",
                    options=(
             Option("pipeline", "tensor parallelism inside a node (TP <= 8), a pipeline "
                    "(PP > 1) and data parallelism for the rest: each GPU holds a small "
@@ -135,20 +146,30 @@ LAB = LabSpec(
                                  "InfiniBand they would dominate the step (the solver "
                                  "rejects TP wider than a node)")),
             key=winning_family),
-        NumericItem("best_step", "the step time of the fastest feasible configuration",
-                    unit="s", key=lambda s: result(s).best["step_s"], tolerance=Banded()),
-        NumericItem("best_tokens_per_s", "the training throughput of that configuration",
+        NumericItem("best_step",
+                    "the step time of the fastest feasible configuration",
+                    unit="s", key=lambda s: result(s).best["step_s"], tolerance=Banded(),
+                    hint="seconds"),
+        NumericItem("best_tokens_per_s",
+                    "the training throughput of that configuration",
                     unit="token/s", key=lambda s: result(s).best["tokens_per_s"],
-                    tolerance=Banded()),
-        FunctionItem("pareto_fn", "on_front(i, times, costs): 1 if point i is on the "
-                     "Pareto front of (time, cost), both minimised, else 0",
+                    tolerance=Banded(),
+                    hint="tokens per second"),
+        FunctionItem("pareto_fn",
+                     "`on_front(i, times, costs)` returning 1 if point `i` is "
+                     "on the Pareto front of the lists `times` and `costs` "
+                     "(both minimised), else 0 (time, cost)",
                      reference=on_pareto_front,
                      arguments={"i": IntRange(0, 5), "times": Values(TIMES),
-                                "costs": Values(COSTS)}, examples=200),
-        NumericItem("pareto_points", "the number of configurations on the Pareto front "
-                    "between step time and cost per step", unit="",
-                    key=lambda s: len(result(s).pareto_front), tolerance=Banded()),
-        ChoiceItem("front_trade", "Compared with the cheapest point of the front, what does "
+                                "costs": Values(COSTS)}, examples=200,
+                     variable="on_front"),
+        NumericItem("pareto_points",
+                    "how many configurations lie on the Pareto front between "
+                    "step time and cost per step?", unit="",
+                    key=lambda s: len(result(s).pareto_front), tolerance=Banded(),
+                    hint="a count"),
+        ChoiceItem("front_trade",
+                   "Compared with the cheapest point of the front, what does "
                    "the fastest point buy its speed with?", options=(
             Option("more_gpus", "more GPUs: the step gets shorter, but each step costs more "
                    "GPU-hours because efficiency falls as the cluster grows"),

@@ -1,4 +1,4 @@
-"""Lab 12, Full-Stack Audit: LLaMA-70B Training: answer spec. Every key is a call into
+"""Lab 12: the spec (title, question, scenario, items). Every key is a call into
 the solver (the full-stack audit and the walls it composes)."""
 
 import functools
@@ -56,6 +56,9 @@ def figure(name: str):
 
 LAB = LabSpec(
     id="lab12", title="Full-Stack Audit: LLaMA-70B Training",
+    question="What does a complete systems analysis look like?",
+    level="advanced", walls=(1, 2, 11, 14, 15, 16, 17, 18, 19, 21),
+    paths={"first-time": 8, "engineer": 7, "researcher": 8, "conference": 5},
     scenario={"devices": Choice(values=(512, 1024, 4096), default=1024),
               "region": Choice(values=("quebec", "norway", "iowa", "us-average", "poland",
                                        "india"), default="us-average")},
@@ -74,8 +77,8 @@ LAB = LabSpec(
                 "than an order of magnitude and its cloud bill not at all. Who should pay "
                 "for that difference, and how would a carbon price change the audit table?"),
     items=(
-        ChoiceItem("algorithm_wall", "Which algorithm-layer wall sets how much work the run "
-                   "is?", options=(
+        ChoiceItem("algorithm_wall",
+                   "Which algorithm-layer wall sets how much work the run is?", options=(
             Option("scaling_laws", "scaling laws: the compute-optimal budget of about 20 "
                    "tokens per parameter and C = 6 N D set the FLOPs"),
             Option("quantization", "compression and quantization",
@@ -86,7 +89,8 @@ LAB = LabSpec(
                    misconception="test-time reasoning drives training cost: it multiplies "
                                  "serving tokens, not the pre-training budget")),
             key=lambda s: wall(s, "algorithm")),
-        ChoiceItem("node_wall", "Which node-layer wall binds a training step on one GPU?",
+        ChoiceItem("node_wall",
+                   "Which node-layer wall binds a training step on one GPU?",
                    options=(
             Option("compute", "compute throughput: each step multiplies millions of tokens "
                    "by every weight, far above the ridge point"),
@@ -99,8 +103,9 @@ LAB = LabSpec(
                                  "training step shares each weight read among millions of "
                                  "tokens")),
             key=lambda s: wall(s, "node")),
-        ChoiceItem("fleet_wall", "Which fleet-layer term is the largest part of a training "
-                   "step on your cluster?", options=(
+        ChoiceItem("fleet_wall",
+                   "Which term is the largest part of a training step on your "
+                   "cluster?", options=(
             Option("compute", "compute: the step's matrix multiplies take longer than its "
                    "all-reduces"),
             Option("communication", "communication: the TP all-reduces over NVLink and the "
@@ -114,19 +119,26 @@ LAB = LabSpec(
                                  "the Young-Daly interval they cost about a percent of "
                                  "wall-clock or less, while communication taxes every step")),
             key=lambda s: wall(s, "fleet")),
-        FunctionItem("days_fn", "training_days(flops, devices, peak_flops, mfu, "
-                     "lost_fraction): wall-clock days of the run",
+        FunctionItem("days_fn",
+                     "`training_days(flops, devices, peak_flops, mfu, "
+                     "lost_fraction)` returning the wall-clock days of a run",
                      reference=training_days,
                      arguments={"flops": FloatRange(1e20, 1e26),
                                 "devices": IntRange(1, 65536),
                                 "peak_flops": FloatRange(1e13, 1e16),
                                 "mfu": FloatRange(0.05, 0.9, log=False),
-                                "lost_fraction": FloatRange(0.0, 0.5, log=False)}),
-        NumericItem("days", "the wall-clock time of the run", unit="day",
-                    key=figure("days"), tolerance=Banded()),
-        NumericItem("gpu_hours", "the GPU-hours of the run", unit="hour",
-                    key=figure("gpu_hours"), tolerance=Banded()),
-        ChoiceItem("data_wall", "Which data-layer wall binds the run?", options=(
+                                "lost_fraction": FloatRange(0.0, 0.5, log=False)},
+                     variable="training_days"),
+        NumericItem("days",
+                    "the wall-clock time of the run", unit="day",
+                    key=figure("days"), tolerance=Banded(),
+                    hint="days"),
+        NumericItem("gpu_hours",
+                    "the GPU-hours of the run", unit="hour",
+                    key=figure("gpu_hours"), tolerance=Banded(),
+                    hint="hours"),
+        ChoiceItem("data_wall",
+                   "Which data-layer wall binds the run?", options=(
             Option("none", "none: token ids are a few bytes each, and the cluster needs a "
                    "tiny fraction of its local storage bandwidth"),
             Option("storage", "storage and locality bandwidth",
@@ -137,14 +149,19 @@ LAB = LabSpec(
                    misconception="tokenisation on the CPUs starves the GPUs: corpora are "
                                  "tokenised once, ahead of training")),
             key=lambda s: wall(s, "data")),
-        NumericItem("energy_mwh", "the facility energy of the run, with your region's PUE",
+        NumericItem("energy_mwh",
+                    "the facility energy of the run, with your region's PUE",
                     unit="MWh", key=figure("energy_mwh"), tolerance=Banded()),
-        NumericItem("co2e_t", "the carbon footprint of the run (operational + embodied)",
+        NumericItem("co2e_t",
+                    "the carbon footprint of the run, operational + embodied",
                     unit="tCO2e", key=figure("co2e_t"),
                     tolerance=OrderOfMagnitude(decades=0.3)),
-        NumericItem("cost_usd", "the cost of the run at on-demand cloud prices",
+        NumericItem("cost_usd",
+                    "the cost of the run at on-demand cloud prices",
                     unit="USD", key=figure("cost_usd"), tolerance=Banded()),
-        ChoiceItem("ops_wall", "Which ops-layer wall dominates the bill?", options=(
+        ChoiceItem("ops_wall",
+                   "Which ops-layer wall dominates the bill: `'cost'` (renting "
+                   "the GPUs), `'energy'` (electricity) or `'carbon'`?", options=(
             Option("cost", "economic cost: renting the GPUs; electricity is a small part of "
                    "an on-demand price"),
             Option("energy", "energy: the electricity bill",
@@ -155,8 +172,9 @@ LAB = LabSpec(
                    misconception="carbon is what a run costs: without a carbon price it is a "
                                  "footprint, not a line of the bill")),
             key=lambda s: wall(s, "ops")),
-        ChoiceItem("upgrade", "Which single upgrade shortens a training step the most "
-                   "(the largest elasticity of the step time)?", options=(
+        ChoiceItem("upgrade",
+                   "Which single upgrade shortens a step the most (the largest "
+                   "elasticity of the step time)?", options=(
             Option("peak_flops", "the GPU's peak FLOP/s"),
             Option("scale_up_bandwidth", "the NVLink (scale-up) bandwidth",
                    misconception="NVLink is the bottleneck of tensor parallelism: its "

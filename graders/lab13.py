@@ -1,4 +1,4 @@
-"""Lab 13, The Differential Explainer: answer spec. Every key is a call into the solver."""
+"""Lab 13: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 import numpy as np
 
@@ -78,6 +78,8 @@ def shift_reason(s) -> str:
 
 LAB = LabSpec(
     id="lab13", title="The Differential Explainer",
+    question="Why didn't the hardware upgrade help?",
+    level="intermediate", walls=(1, 3, 21),
     scenario={"model": Choice(values=("llama-3-8b", "llama-3.1-8b"), default="llama-3-8b"),
               "context": Choice(values=(512, 2048), default=2048),
               "short_context": Choice(values=(64, 128), default=128),
@@ -93,10 +95,14 @@ LAB = LabSpec(
                 "Why must an explainer refuse to compare two configurations when one of them "
                 "does not fit in memory?"),
     items=(
-        NumericItem("speedup_b1", "the decode speedup of the H100 over the A100 at batch 1 "
+        NumericItem("speedup_b1",
+                    "the decode speedup of the H100 over the A100 in case A "
                     "(your scenario's context)", unit="",
-                    key=lambda s: case_batch1(s).speedup, tolerance=Banded()),
-        ChoiceItem("regime_b1", "Which wall binds that decode step on each GPU?", options=(
+                    key=lambda s: case_batch1(s).speedup, tolerance=Banded(),
+                    hint="a plain ratio"),
+        ChoiceItem("regime_b1",
+                   "Which wall binds on each GPU in case A: `'memory'` (both), "
+                   "`'compute'` (both) or `'shift'` (a different wall on each)?", options=(
             Option("memory", "memory bandwidth on both: at batch 1 every weight read feeds only "
                    "2 FLOPs, so the speedup follows the bandwidth ratio"),
             Option("compute", "compute throughput on both",
@@ -106,10 +112,12 @@ LAB = LabSpec(
                    misconception="the faster GPU leaves the memory wall: its higher ridge "
                                  "point keeps it there even more firmly")),
             key=lambda s: regime(case_batch1(s))),
-        NumericItem("speedup_big", "the decode speedup at your scenario's large batch with the "
-                    "short context", unit="", key=lambda s: case_big(s).speedup,
-                    tolerance=Banded()),
-        ChoiceItem("regime_big", "Which wall binds that step on each GPU?", options=(
+        NumericItem("speedup_big",
+                    "the decode speedup of the H100 over the A100 in case B", unit="", key=lambda s: case_big(s).speedup,
+                    tolerance=Banded(),
+                    hint="a plain ratio"),
+        ChoiceItem("regime_big",
+                   "Which wall binds on each GPU in case B?", options=(
             Option("compute", "compute throughput on both: each weight read is shared by the "
                    "whole batch, which lifts the intensity above both ridge points"),
             Option("memory", "memory bandwidth on both",
@@ -119,10 +127,18 @@ LAB = LabSpec(
                    misconception="the H100's higher ridge point always puts it back on the "
                                  "memory wall: at this batch the intensity clears both ridges")),
             key=lambda s: regime(case_big(s))),
-        NumericItem("speedup_shift", "the decode speedup at the batch between the two GPUs' "
-                    "crossovers (short context)", unit="",
-                    key=lambda s: case_shift(s).speedup, tolerance=Banded()),
-        ChoiceItem("shift_explanation", "Which explanation fits that speedup?", options=(
+        NumericItem("speedup_shift",
+                    "the decode speedup of the H100 over the A100 in case C "
+                    "(short context)", unit="",
+                    key=lambda s: case_shift(s).speedup, tolerance=Banded(),
+                    hint="a plain ratio"),
+        ChoiceItem("shift_explanation",
+                   "Which explanation fits the case C speedup? `'between'`: the"
+                   " wall shifts from compute (A100) to memory (H100), so the "
+                   "speedup lies between the two ratios; `'flops'`: it equals "
+                   "the FLOPS ratio; `'bandwidth'`: it equals the bandwidth "
+                   "ratio; `'slower'`: the H100 is slower because it is memory-"
+                   "bound", options=(
             Option("between", "the binding wall shifts from compute (A100) to memory (H100), "
                    "so the speedup lies between the bandwidth ratio and the FLOPS ratio"),
             Option("flops", "the speedup equals the FLOPS ratio, because the A100 is "
@@ -138,8 +154,10 @@ LAB = LabSpec(
                                  "the binding wall says which bound is larger, not that the "
                                  "step got slower")),
             key=shift_reason),
-        FunctionItem("speedup_fn", "roofline_speedup(flops, bytes_moved, peak_a, bandwidth_a, "
-                     "peak_b, bandwidth_b): the speedup of device B over device A",
+        FunctionItem("speedup_fn",
+                     "`roofline_speedup(flops, bytes_moved, peak_a, "
+                     "bandwidth_a, peak_b, bandwidth_b)` returning $t_A / t_B$ "
+                     "(FLOPs, bytes, FLOP/s and bytes/s)",
                      reference=roofline_speedup,
                      arguments={"flops": FloatRange(1e6, 1e16),
                                 "bytes_moved": FloatRange(1e6, 1e14),
@@ -147,5 +165,6 @@ LAB = LabSpec(
                                 "bandwidth_a": FloatRange(1e11, 1e13),
                                 "peak_b": FloatRange(1e12, 1e16),
                                 "bandwidth_b": FloatRange(1e11, 1e13)},
-                     tolerance=Relative(rtol=1e-6)),
+                     tolerance=Relative(rtol=1e-6),
+                     variable="roofline_speedup"),
     ))

@@ -1,4 +1,4 @@
-"""Lab 14, Composable Pipelines & Callbacks: answer spec. Every key is a call into the
+"""Lab 14: the spec (title, question, scenario, items). Every key is a call into the
 solver core (here: the reference training pipeline and the cost solver); the two code
 items run the student's stage and callback inside real pipelines and compare what comes
 out with the reference computation."""
@@ -267,6 +267,8 @@ def grade_callback(answer: Any) -> tuple[float, str]:
 
 LAB = LabSpec(
     id="lab14", title="Composable Pipelines & Callbacks",
+    question="How do I chain solvers and hook into them?",
+    level="developer", walls=tuple(range(1, 23)),
     scenario={"model": Choice(values=("llama-3-8b", "llama-3-70b"), default="llama-3-70b"),
               "tokens": Choice(values=(1e12, 2e12), default=2e12),
               "devices": Choice(values=(512, 1024, 2048), default=1024),
@@ -286,13 +288,21 @@ LAB = LabSpec(
                 "Which stage would you add next (water, embodied carbon, a carbon cap), and "
                 "what would it require?"),
     items=(
-        NumericItem("energy_mwh", "the facility energy of your training run", unit="MWh",
+        NumericItem("energy_mwh",
+                    "the facility energy of your training run (the `energy_mwh`"
+                    " the energy stage adds)", unit="MWh",
                     key=lambda s: reference_run(s)["energy_mwh"], tolerance=Banded()),
-        NumericItem("co2e_t", "the carbon footprint of your training run (operational + "
-                    "embodied)", unit="tCO2e",
+        NumericItem("co2e_t",
+                    "the carbon footprint of your run (the `co2e_t` the carbon "
+                    "stage adds: grid emissions plus the embodied share of the "
+                    "GPUs, operational + embodied)", unit="tCO2e",
                     key=lambda s: reference_run(s)["co2e_t"], tolerance=Banded()),
-        ChoiceItem("missing_input", "A carbon-price stage that requires co2e_t is inserted "
-                   "*before* the carbon stage. What happens when the pipeline runs?",
+        ChoiceItem("missing_input",
+                   "The carbon-price stage is inserted *before* `carbon`, so no"
+                   " `co2e_t` exists yet when it runs. What happens: `'error'` "
+                   "(a PipelineError naming the stage, before it runs), "
+                   "`'zero'` (co2e_t reads as 0), `'skip'` (the stage is "
+                   "skipped) or `'crash'` (a bare KeyError inside the stage)?",
                    options=(
             Option("error", "it stops with a PipelineError before the stage runs, naming the "
                    "stage and the missing value"),
@@ -306,8 +316,11 @@ LAB = LabSpec(
                    misconception="the pipeline checks nothing up front: it checks each "
                                  "stage's declared requires before running it")),
             key=missing_input_behaviour),
-        ChoiceItem("overwrite", "A stage after 'carbon' returns its own co2e_t (halved for "
-                   "offsets). What happens?", options=(
+        ChoiceItem("overwrite",
+                   "A stage after `carbon` returns its own, halved `co2e_t` "
+                   '("offsets"). What happens: `\'error\'`, `\'replaced\'` (the new'
+                   " value wins) or `'kept'` (the new value is ignored, halved "
+                   "for offsets)?", options=(
             Option("error", "a PipelineError: the stage would overwrite co2e_t"),
             Option("replaced", "co2e_t is replaced by the halved value from then on",
                    misconception="the latest stage wins, like dict.update: every later "
@@ -317,8 +330,21 @@ LAB = LabSpec(
                    misconception="first writer wins silently: the stage's output vanishes "
                                  "without a word")),
             key=overwrite_behaviour),
-        CodeItem("carbon_price_stage", "a stage that adds carbon_usd = co2e_t x "
-                 "carbon_price_per_t, inserted after 'carbon'", grader=grade_stage),
-        CodeItem("stage_recorder", "a callback class recording (stage, output keys, "
-                 "seconds) for every stage", grader=grade_callback),
+        CodeItem("carbon_price_stage",
+                 "`carbon_price_stage`, a `FunctionStage(name, function, "
+                 "requires)` that adds `carbon_usd` (USD) and nothing else that"
+                 " exists. It is graded by inserting it after `'carbon'` in "
+                 "`training_pipeline()` for generated models, token budgets, "
+                 "GPU counts, regions and prices, and comparing with the cost "
+                 "solver; it must declare every value it reads in `requires`.", grader=grade_stage),
+        CodeItem("stage_recorder",
+                 "`StageRecorder`, a `Callback` subclass whose instances keep "
+                 "`self.records`: one `(stage name, sorted list of the keys the"
+                 " stage produced, seconds the stage took)` per stage, in "
+                 "order. Time each stage from `before_stage` to `after_stage`, "
+                 "and change nothing in the context. It is graded on the "
+                 "training pipeline and on generated test pipelines (one stage "
+                 "in each sleeps), against the pipeline's history. (stage, "
+                 "output keys, seconds)", grader=grade_callback,
+                 variable="StageRecorder"),
     ))

@@ -1,4 +1,4 @@
-"""Lab 15, Custom Hardware & Solvers: answer spec. Every key is a call into the solver.
+"""Lab 15: the spec (title, question, scenario, items). Every key is a call into the solver.
 
 Each student gets the datasheet of a hypothetical accelerator (the scenario). The keys
 come from the solver run on an ``Accelerator`` built here from that datasheet; the code
@@ -67,7 +67,7 @@ def decode(s: Mapping[str, Any], hardware: Any = None, batch: Any = 1, context: 
 
 def _current_scenario() -> dict[str, Any]:
     from mlsysim_lab.grading.grade import scenario_for
-    from mlsysim_lab.grading.registry import load_lab
+    from mlsysim_lab.grading.specs import load_lab
 
     return scenario_for(load_lab("lab15"))
 
@@ -234,6 +234,8 @@ def grade_solver(solver: Any) -> tuple[float, str]:
 
 LAB = LabSpec(
     id="lab15", title="Custom Hardware & Solvers",
+    question="How do I add a new accelerator or my own solver?",
+    level="developer", walls=(1, 3),
     scenario={"peak_tflops": Choice(values=(400, 800, 1200), default=800),
               "bandwidth_tbs": Choice(values=(3.0, 4.8, 6.4), default=4.8),
               "memory_gb": Choice(values=(96, 144, 192), default=144),
@@ -250,12 +252,15 @@ LAB = LabSpec(
                 "and which only see the bandwidth?",
                 "Why should every figure in a zoo carry a source, even a hypothetical one?"),
     items=(
-        NumericItem("ridge", "the FP16 ridge point of your device", unit="FLOP/B",
+        NumericItem("ridge",
+                    "the FP16 ridge point of your device", unit="FLOP/B",
                     key=lambda s: device(s).ridge_point("fp16"), tolerance=Banded()),
-        NumericItem("decode_ms", "the time of one decode step of your model on your device "
+        NumericItem("decode_ms",
+                    "the time of one decode step of your model on your device "
                     "(batch 1, 1,024 tokens of context, FP16)", unit="ms",
                     key=lambda s: float(decode(s).latency_s) * 1e3, tolerance=Banded()),
-        ChoiceItem("decode_regime", "Which wall binds that decode step on your device?",
+        ChoiceItem("decode_regime",
+                   "Which wall binds that step?",
                    options=(
             Option("memory", "memory bandwidth: every step reads all the weights for about "
                    "2 FLOPs per parameter"),
@@ -264,8 +269,12 @@ LAB = LabSpec(
                                  "bound: the regime depends on the workload's intensity, not "
                                  "on how fast the device is")),
             key=lambda s: decode(s).bottleneck),
-        ChoiceItem("rejected", "Four variants of your device's spec are built. Which one "
-                   "does validation reject?", options=(
+        ChoiceItem("rejected",
+                   "Four variants of your spec are built. Which one does "
+                   "validation reject: `'unsourced'` (memory_bandwidth has no "
+                   "source), `'no_tdp'` (no TDP), `'fp16_only'` (only an FP16 "
+                   "peak) or `'small'` (memory a sixteenth of your model's FP16"
+                   " weights)?", options=(
             Option("unsourced", "memory_bandwidth has no entry in sources"),
             Option("no_tdp", "no TDP is given (and so none is cited)",
                    misconception="every field is mandatory: optional figures may be absent; "
@@ -278,8 +287,22 @@ LAB = LabSpec(
                                  "feasibility gate (feasible = False), not a property of the "
                                  "device")),
             key=rejected),
-        CodeItem("accelerator", "my_accelerator: your datasheet as a validated, cited "
-                 "catalog.Accelerator", grader=grade_accelerator),
-        CodeItem("energy_solver", "energy_per_token_j(power_w, step_s, tokens, pue), "
-                 "documented and registered on the energy wall", grader=grade_solver),
+        CodeItem("accelerator",
+                 "`my_accelerator`, a `catalog.Accelerator` with your "
+                 "datasheet's figures (FP16, BF16 and FP8 peaks, memory, "
+                 "bandwidth, TDP), a new id, and every figure cited by a "
+                 "reference you registered (not another device's datasheet). "
+                 "The grader re-validates it, checks the figures and, for "
+                 "generated batches and contexts, that `decode_step` on it is "
+                 "never faster than reading the weights once and that its ridge"
+                 " is peak / bandwidth.", grader=grade_accelerator,
+                 variable="my_accelerator"),
+        CodeItem("energy_solver",
+                 "`energy_per_token_j(power_w, step_s, tokens, pue)` in joules,"
+                 " with a docstring that states its equation, registered with "
+                 "`register_solver(wall_number, energy_per_token_j)` on the "
+                 "right wall. It is graded against the energy solver "
+                 "`run_energy` on generated powers, step times, token counts "
+                 "and PUEs.", grader=grade_solver,
+                 variable="energy_per_token_j"),
     ))

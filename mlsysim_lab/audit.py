@@ -30,11 +30,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mlsysim_lab import catalog
 from mlsysim_lab.catalog.infrastructure import Node
+from mlsysim_lab.taxonomy import wall_of
 from mlsysim_lab.walls import names
 from mlsysim_lab.walls.algorithm.scaling import CHINCHILLA_TOKENS_PER_PARAM, training_flops
 from mlsysim_lab.walls.analysis.sensitivity import elasticities
 from mlsysim_lab.walls.fleet.parallelism import TrainingStep, training_step
 from mlsysim_lab.walls.fleet.reliability import training_reliability
+from mlsysim_lab.walls.node.serving import prefill
 from mlsysim_lab.walls.ops.cost import run_cost
 from mlsysim_lab.walls.ops.energy import run_energy
 from mlsysim_lab.walls.ops.sustainability import footprint
@@ -174,7 +176,9 @@ def audit(config: AuditConfig) -> AuditReport:
         "lost_fraction": float(reliability.lost_fraction),
         "step_s": _finite(step.step_s), "scaling_efficiency": _finite(step.scaling_efficiency),
     }
-    walls, notes = _binding_walls(spec, step, plan, figures, read_bandwidth, storage.read_bandwidth,
+    forward = prefill(spec, device, batch=plan["micro_batch"], prompt_tokens=config.seq_len,
+                      precision="bf16", devices=plan["tp"])
+    walls, notes = _binding_walls(step, forward, figures, read_bandwidth, storage.read_bandwidth,
                                   carbon, cost)
     upgrade = max(sensitivity, key=lambda k: abs(sensitivity[k]))
     return AuditReport(figures, walls, notes, plan, sensitivity, upgrade,
@@ -224,21 +228,27 @@ def _step_elasticities(model: str, box: Node, plan: dict[str, Any], seq_len: int
                                     "scale_out_bandwidth": out.bandwidth}).elasticities
 
 
-def _binding_walls(spec: Any, step: TrainingStep, plan: dict[str, Any], figures: dict[str, Any],
+def _binding_walls(step: TrainingStep, forward: Any, figures: dict[str, Any],
                    read_bandwidth: float, storage_bandwidth: float, carbon: Any,
                    cost: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The binding wall of each domain, each from the solver that owns it: the node's
+    from the roofline regime of one micro-batch's forward pass on a tensor-parallel group,
+    the fleet's from the step model's largest term, the data's from the storage share,
+    the ops' from the cost split, and the algorithm's and analysis' as the walls whose
+    solvers produced the work (C = 6 N D) and the upgrade ranking (elasticities)."""
     fleet = str(step.binding_wall)
-    node = names.COMPUTE
+    node = names.COMPUTE if str(forward.bottleneck) == "compute" else names.BANDWIDTH
     ratio = figures["tokens_per_param"] / CHINCHILLA_TOKENS_PER_PARAM
     data_share = read_bandwidth / storage_bandwidth
     energy_dominates = (cost.pricing == "owned" and math.isfinite(cost.energy_usd)
                         and cost.energy_usd > cost.compute_usd)
     ops = names.wall(17) if energy_dominates else names.wall(19)
     walls = {"node": node, "data": names.wall(10) if data_share >= 1 else "none (data keeps up)",
-             "algorithm": names.wall(11), "fleet": fleet, "ops": ops,
-             "analysis": names.wall(21)}
+             "algorithm": wall_of(training_flops).name, "fleet": fleet, "ops": ops,
+             "analysis": wall_of(elasticities).name}
     notes = {
-        "node": "large-batch training matmuls are compute-bound",
+        "node": f"a micro-batch's forward pass runs at {float(forward.arithmetic_intensity):.4g} "
+                f"FLOP/byte per device: {forward.bottleneck}-bound",
         "data": f"needs {read_bandwidth / 1e6:.3g} MB/s of token ids per node, "
                 f"{data_share:.2%} of local NVMe bandwidth",
         "algorithm": f"{figures['tokens_per_param']:.3g} tokens per parameter: "

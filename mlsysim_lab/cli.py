@@ -73,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     labs = commands.add_parser("labs", help="list, fetch or run the student labs")
     labs_commands = labs.add_subparsers(dest="labs_command", required=True, parser_class=_Parser)
     listing = labs_commands.add_parser("list", help="the labs (or a learning path)")
-    listing.add_argument("--path", choices=("first-time", "engineer", "researcher", "conference"))
+    listing.add_argument("--path", help="a learning path (first-time, engineer, researcher, "
+                         "conference)")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_labs_list)
     fetch = labs_commands.add_parser("fetch", help="copy a student notebook out of the wheel")
@@ -282,23 +283,23 @@ def _audit(args: argparse.Namespace) -> str:
 
 
 def _labs_list(args: argparse.Namespace) -> str:
-    from mlsysim_lab.lab_files import listing, notebook_path
+    from mlsysim_lab.course.lab_files import listing, notebook_path
     from mlsysim_lab.walls.names import wall
 
     labs = listing(args.path)
-    rows = [{"id": lab.id, "title": lab.title, "question": lab.question,
-             "walls": [f"{n} {wall(n)}" for n in lab.walls],
+    rows = [{"id": lab.id, "title": lab.title, "question": lab.question, "level": lab.level,
+             "minutes": lab.minutes, "walls": [f"{n} {wall(n)}" for n in lab.walls],
              "available": notebook_path(lab) is not None} for lab in labs]
     if args.json:
         return json.dumps(rows, indent=2)
     header = f"Learning path: {args.path}\n" if args.path else ""
-    return header + _table(("id", "title", "question", "available"),
-                           [(r["id"], r["title"], r["question"], "yes" if r["available"] else "not yet")
-                            for r in rows])
+    return header + _table(("id", "title", "question", "level", "min", "available"),
+                           [(r["id"], r["title"], r["question"], r["level"], str(r["minutes"]),
+                             "yes" if r["available"] else "not yet") for r in rows])
 
 
 def _labs_fetch(args: argparse.Namespace) -> str:
-    from mlsysim_lab.lab_files import fetch
+    from mlsysim_lab.course.lab_files import fetch
 
     try:
         target = fetch(args.lab, args.destination, force=args.force, student=args.student)
@@ -311,14 +312,14 @@ def _labs_fetch(args: argparse.Namespace) -> str:
 
 
 def _labs_run(args: argparse.Namespace) -> str:
-    from mlsysim_lab.lab_files import run
+    from mlsysim_lab.course.lab_files import run
 
     seconds, lines = run(args.lab)
     return "\n".join([*lines, f"(ran headless in {seconds:.1f} s)"])
 
 
 def _labs_notes(args: argparse.Namespace) -> str:
-    from mlsysim_lab.instructor_notes import notes
+    from mlsysim_lab.course.notes import notes
 
     return notes(args.lab).rstrip("\n")
 

@@ -115,6 +115,15 @@ def get_wall(number: int) -> Wall:
     return WALLS[number - 1]
 
 
+def wall_of(solver: Callable[..., Any]) -> Wall:
+    """The wall a solver belongs to (the first that lists it)."""
+    dotted = _dotted(solver).removeprefix("mlsysim_lab.")
+    for wall in WALLS:
+        if dotted in wall.solvers or solver in wall.extra_solvers:
+            return wall
+    raise LookupError(f"{dotted} is not the solver of any wall")
+
+
 def resolve_solver(dotted: str) -> Callable[..., Any]:
     """Import a solver named relative to the package (``walls.node.roofline.roofline``)."""
     module, _, name = f"mlsysim_lab.{dotted}".rpartition(".")

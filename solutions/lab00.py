@@ -1,9 +1,9 @@
-"""Lab 00, Hello Roofline: the nbgrader source, built cell by cell.
+"""Lab 00: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab00.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab00``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab00"
 
@@ -23,8 +23,7 @@ as 2 FLOPs, and peaks are the vendor's dense figures.
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 00: Hello, Roofline", "Is my model memory-bound or compute-bound?",
-                 RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, "from mlsysim_lab import catalog\n"
                       "from mlsysim_lab.walls.node import decode_step, prefill, forward_pass\n"
                       "from mlsysim_lab.widgets.plots import roofline_figure, sweep_figure\n"
@@ -34,32 +33,20 @@ def build():
                       "print(f\"{gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 (dense), \"\n"
                       "      f\"{gpu.memory_bandwidth / 1e12:.2f} TB/s\")"),
         *L.text("## 1. The ridge point\n\nUse the two datasheet figures printed above."),
-        *L.predict(LAB, "ridge", "ridge", "the ridge point of your GPU in FP16",
-                   "ridge = gpu.peak('fp16') / gpu.memory_bandwidth", 2, "FLOP/byte"),
-        *L.reveal_cell(LAB, "ridge"),
-        *L.implement(LAB, "ridge_fn", "ridge_point",
-                     "`ridge_point(peak_flops, bandwidth)` returning FLOP/byte",
+        *L.predict(LAB, "ridge", "ridge = gpu.peak('fp16') / gpu.memory_bandwidth", 2),
+        *L.implement(LAB, "ridge_fn",
                      "def ridge_point(peak_flops, bandwidth):\n"
                      "    return peak_flops / bandwidth", 2),
         *L.text("## 2. One decode step of an LLM\n\nAt batch 1 a decode step multiplies "
                 "every weight once per token (2 FLOPs per parameter) and reads every weight "
                 "from memory (2 bytes per parameter in FP16), plus the KV cache."),
-        *L.predict(LAB, "decode_intensity", "decode_intensity",
-                   "the arithmetic intensity of one decode step of your model (batch 1, "
-                   "1,024 tokens of context)",
+        *L.predict(LAB, "decode_intensity",
                    "decode_intensity = decode_step(model, gpu, batch=1, context=1024)"
-                   ".arithmetic_intensity", 2, "FLOP/byte"),
-        *L.reveal_cell(LAB, "decode_intensity"),
-        *L.predict(LAB, "decode_regime", "decode_regime",
-                   "which wall binds that step: `'memory'` or `'compute'`?",
-                   "decode_regime = decode_step(model, gpu, batch=1, context=1024).bottleneck",
-                   1),
-        *L.reveal_cell(LAB, "decode_regime"),
-        *L.predict(LAB, "prefill_regime", "prefill_regime",
-                   "which wall binds the prefill of a 2,048-token prompt: `'memory'` or "
-                   "`'compute'`?",
+                   ".arithmetic_intensity", 2),
+        *L.predict(LAB, "decode_regime",
+                   "decode_regime = decode_step(model, gpu, batch=1, context=1024).bottleneck", 1),
+        *L.predict(LAB, "prefill_regime",
                    "prefill_regime = prefill(model, gpu, prompt_tokens=2048).bottleneck", 1),
-        *L.reveal_cell(LAB, "prefill_regime"),
         *L.code(LAB, "roofline-plot",
                 "d = decode_step(model, gpu, batch=1, context=1024)\n"
                 "p = prefill(model, gpu, prompt_tokens=2048)\n"
@@ -69,14 +56,10 @@ def build():
         *L.text("## 3. Batching a CNN\n\nA ResNet-50 forward pass reads its 25.6 M weights "
                 "once per batch but its activations once per image, so intensity grows with "
                 "the batch and levels off. Where does it cross your GPU's ridge?"),
-        *L.predict(LAB, "resnet_crossover", "resnet_crossover",
-                   "the smallest ResNet-50 FP16 inference batch that is compute-bound on "
-                   "your GPU",
+        *L.predict(LAB, "resnet_crossover",
                    "batches = np.arange(1, 4097)\n"
                    "sweep = forward_pass('resnet-50', gpu, batch=batches)\n"
-                   "resnet_crossover = int(batches[np.argmax(sweep.bottleneck == 'compute')])",
-                   2, "a batch size"),
-        *L.reveal_cell(LAB, "resnet_crossover"),
+                   "resnet_crossover = int(batches[np.argmax(sweep.bottleneck == 'compute')])", 2),
         *L.code(LAB, "batch-sweep",
                 "batches = np.arange(1, 257)\n"
                 "sweep = forward_pass('resnet-50', gpu, batch=batches)\n"
@@ -107,4 +90,4 @@ def build():
                    "binds. Batching moves a workload to the right on the roofline, until the "
                    "per-sample traffic (activations, KV cache) dominates."),
     ]
-    return cells.notebook(blocks, "Lab 00: Hello, Roofline")
+    return L.notebook(LAB, blocks)

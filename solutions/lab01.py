@@ -1,9 +1,9 @@
-"""Lab 01, The Memory Wall: the nbgrader source, built cell by cell.
+"""Lab 01: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab01.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab01``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab01"
 
@@ -104,34 +104,21 @@ show(ParameterPanel({'context': [32, 128, 512, 2048]}, crossovers))
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 01: The Memory Wall",
-                 "Why doesn't a GPU with several times the FLOPS decode several times faster?",
-                 RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. The datasheet ratio\n\nVendors lead with peak FLOPS. Using the figures "
                 "printed above, how many times the A100's dense FP16 peak does your new GPU "
                 "offer?"),
-        *L.predict(LAB, "flops_ratio", "flops_ratio",
-                   "the ratio of dense FP16 peak FLOP/s, new GPU over A100",
-                   "flops_ratio = new.peak('fp16') / old.peak('fp16')", 1, "a plain ratio"),
-        *L.reveal_cell(LAB, "flops_ratio"),
+        *L.predict(LAB, "flops_ratio", "flops_ratio = new.peak('fp16') / old.peak('fp16')", 1),
         *L.text("## 2. What the upgrade buys at batch 1\n\nOne user chats with the model "
                 "alone: batch 1, FP16 weights, 1,024 tokens of context. Each generated token "
                 "is one decode step. How much faster is a step on the new GPU?"),
-        *L.predict(LAB, "speedup", "speedup",
-                   "the batch-1 decode speedup of the new GPU over the A100 (A100 step time / "
-                   "new step time)",
+        *L.predict(LAB, "speedup",
                    "speedup = (decode_step(model, old, batch=1, context=1024).latency_s\n"
-                   "           / decode_step(model, new, batch=1, context=1024).latency_s)",
-                   2, "a plain ratio"),
-        *L.reveal_cell(LAB, "speedup"),
-        *L.predict(LAB, "speedup_follows", "speedup_follows",
-                   "which datasheet ratio does that speedup track: `'bandwidth'`, `'flops'` "
-                   "or `'capacity'`?",
+                   "           / decode_step(model, new, batch=1, context=1024).latency_s)", 2),
+        *L.predict(LAB, "speedup_follows",
                    "step = decode_step(model, new, batch=1, context=1024)\n"
-                   "speedup_follows = 'bandwidth' if step.bottleneck == 'memory' else 'flops'",
-                   1),
-        *L.reveal_cell(LAB, "speedup_follows"),
+                   "speedup_follows = 'bandwidth' if step.bottleneck == 'memory' else 'flops'", 1),
         *L.text("The differential explainer compares the two steps bound by bound and says "
                 "which one sets the speedup:"),
         *L.code(LAB, "explain",
@@ -141,10 +128,7 @@ def build():
         *L.text("### The bound you can compute on a napkin\n\nIf memory binds and the "
                 "weights are most of the bytes, one token costs at least the time to read "
                 "every weight it multiplies once."),
-        *L.implement(LAB, "decode_bound_fn", "decode_time_lower_bound",
-                     "`decode_time_lower_bound(params, bytes_per_param, bandwidth)` returning "
-                     "the batch-1 decode time per token in seconds (weights read once per "
-                     "token, bandwidth in bytes/s)",
+        *L.implement(LAB, "decode_bound_fn",
                      "def decode_time_lower_bound(params, bytes_per_param, bandwidth):\n"
                      "    return params * bytes_per_param / bandwidth", 2),
         *L.code(LAB, "bound-check",
@@ -163,17 +147,9 @@ def build():
                 "grow with it. Take a short context (32 tokens) so that the KV cache stays a "
                 "small part of the traffic, and sweep the batch (pass a numpy array as "
                 "`batch=`). A batch counts only if it fits in memory (`.feasible`)."),
-        *L.predict(LAB, "crossover_old", "crossover_old",
-                   "the smallest decode batch that is compute-bound on the A100",
-                   CROSSOVER.format(gpu="old", name="crossover_old"), 2, "a batch size"),
-        *L.reveal_cell(LAB, "crossover_old"),
-        *L.predict(LAB, "crossover_new", "crossover_new",
-                   "the smallest decode batch that is compute-bound on the new GPU",
-                   CROSSOVER.format(gpu="new", name="crossover_new"), 2, "a batch size"),
-        *L.reveal_cell(LAB, "crossover_new"),
-        *L.predict(LAB, "crossover_shift", "crossover_shift",
-                   "which GPU needs the larger batch before decode turns compute-bound: "
-                   "`'new'`, `'old'` or `'same'`?",
+        *L.predict(LAB, "crossover_old", CROSSOVER.format(gpu="old", name="crossover_old"), 2),
+        *L.predict(LAB, "crossover_new", CROSSOVER.format(gpu="new", name="crossover_new"), 2),
+        *L.predict(LAB, "crossover_shift",
                    "batches = np.arange(1, 4097)\n"
                    "first = {}\n"
                    "for gpu in (old, new):\n"
@@ -183,7 +159,6 @@ def build():
                    "change = first[new.id] / first[old.id]\n"
                    "crossover_shift = 'same' if abs(change - 1) <= 0.1 else "
                    "('new' if change > 1 else 'old')", 1),
-        *L.reveal_cell(LAB, "crossover_shift"),
         *L.text("### Time per token as the batch grows\n\nPer generated token, a bigger batch "
                 "is cheaper while memory binds (the weight read is shared) and flattens once "
                 "compute binds. The gap between the two curves is the speedup you get: watch "
@@ -223,4 +198,4 @@ def build():
                    "and so the batch it needs, is higher: its **compute throughput** binds "
                    "only at large batches with short contexts."),
     ]
-    return cells.notebook(blocks, "Lab 01: The Memory Wall")
+    return L.notebook(LAB, blocks)

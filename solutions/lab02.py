@@ -1,9 +1,9 @@
-"""Lab 02, Two Phases, One Request: the nbgrader source, built cell by cell.
+"""Lab 02: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab02.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab02``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab02"
 
@@ -140,57 +140,39 @@ for i, g in enumerate(gpus):
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 02: Two Phases, One Request",
-                 "Why is LLM serving different from CNN inference?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. Prefill: time to first token\n\nYour summariser receives the whole "
                 "prompt at once. Use the FLOPs: about two per parameter per prompt token."),
-        *L.predict(LAB, "ttft_ms", "ttft_ms",
-                   "the time to first token of your prompt on your GPU",
+        *L.predict(LAB, "ttft_ms",
                    "ttft_ms = request_latency(model, gpu, input_tokens=prompt,\n"
-                   "                          output_tokens=summary_out).ttft_s * 1e3", 2, "ms"),
-        *L.reveal_cell(LAB, "ttft_ms"),
-        *L.implement(LAB, "prefill_time_fn", "prefill_compute_time",
-                     "`prefill_compute_time(params, prompt_tokens, peak_flops)` returning "
-                     "the prefill's compute time in seconds (2 FLOPs per parameter per prompt "
-                     "token, at peak; attention left out)",
+                   "                          output_tokens=summary_out).ttft_s * 1e3", 2),
+        *L.implement(LAB, "prefill_time_fn",
                      "def prefill_compute_time(params, prompt_tokens, peak_flops):\n"
                      "    return 2 * params * prompt_tokens / peak_flops", 2),
         *L.code(LAB, "bound-check", COMPARE_BOUND),
         *L.text("## 2. Decode: time per output token\n\nThen the summary is generated one "
                 "token at a time. Use the bytes: every step reads every weight once "
                 "(2 bytes each in FP16), plus the KV cache of the tokens so far."),
-        *L.predict(LAB, "tpot_ms", "tpot_ms",
-                   "the mean time per output token while decoding the 128-token summary",
+        *L.predict(LAB, "tpot_ms",
                    "tpot_ms = request_latency(model, gpu, input_tokens=prompt,\n"
-                   "                          output_tokens=summary_out).tpot_s * 1e3", 2, "ms"),
-        *L.reveal_cell(LAB, "tpot_ms"),
+                   "                          output_tokens=summary_out).tpot_s * 1e3", 2),
         *L.text("The two phases sit on opposite sides of your GPU's ridge point:"),
         *L.code(LAB, "roofline", ROOFLINE),
         *L.text("## 3. Where a request's time goes\n\nTwo requests: a **chat** turn (short "
                 "question, long answer) and your **summariser** (long document, short "
                 "summary)."),
-        *L.predict(LAB, "chat_phase", "chat_phase",
-                   "which phase takes most of the chat request's time: `'prefill'`, "
-                   "`'decode'` or `'even'`?",
+        *L.predict(LAB, "chat_phase",
                    "r = request_latency(model, gpu, input_tokens=chat_in, output_tokens=chat_out)\n"
                    "share = r.ttft_s / r.e2e_s\n"
-                   "chat_phase = 'prefill' if share > 0.6 else 'decode' if share < 0.4 else 'even'",
-                   1),
-        *L.reveal_cell(LAB, "chat_phase"),
-        *L.predict(LAB, "summary_phase", "summary_phase",
-                   "which phase takes most of the summariser request's time: `'prefill'`, "
-                   "`'decode'` or `'even'`?",
+                   "chat_phase = 'prefill' if share > 0.6 else 'decode' if share < 0.4 else 'even'", 1),
+        *L.predict(LAB, "summary_phase",
                    "r = request_latency(model, gpu, input_tokens=prompt, output_tokens=summary_out)\n"
                    "share = r.ttft_s / r.e2e_s\n"
-                   "summary_phase = 'prefill' if share > 0.6 else 'decode' if share < 0.4 else 'even'",
-                   1),
-        *L.reveal_cell(LAB, "summary_phase"),
-        *L.predict(LAB, "summary_prefill_share", "summary_prefill_share",
-                   "the share of the summariser request's end-to-end time spent in prefill",
+                   "summary_phase = 'prefill' if share > 0.6 else 'decode' if share < 0.4 else 'even'", 1),
+        *L.predict(LAB, "summary_prefill_share",
                    "r = request_latency(model, gpu, input_tokens=prompt, output_tokens=summary_out)\n"
-                   "summary_prefill_share = r.ttft_s / r.e2e_s * 100", 1, "percent, e.g. 25"),
-        *L.reveal_cell(LAB, "summary_prefill_share"),
+                   "summary_prefill_share = r.ttft_s / r.e2e_s * 100", 1),
         *L.code(LAB, "split", SPLIT),
         *L.text("### TTFT and TPOT as the prompt grows\n\nA short prompt cannot share the weight "
                 "read among enough tokens: its prefill is memory-bound too and costs about one "
@@ -204,18 +186,14 @@ def build():
                 "token. The candidates: T4, L4, V100, A100, H100, H200 (FP16 weights, batch 1). "
                 "Look up their memory and bandwidth with `catalog.get_hardware(...)` if you "
                 "need to."),
-        *L.predict(LAB, "t4_fate", "t4_fate",
-                   "what happens to the summariser request on a T4: `'oom'`, `'slow'` or "
-                   "`'meets'`?",
+        *L.predict(LAB, "t4_fate",
                    "r = request_latency(model, 't4', input_tokens=prompt, output_tokens=summary_out)\n"
                    "t4_fate = 'oom' if not r.feasible else ('meets' if r.ttft_s <= sla_ttft and "
-                   "r.tpot_s <= sla_tpot else 'slow')", 1),
-        *L.predict(LAB, "l4_miss", "l4_miss",
-                   "which part of the SLA does the L4 miss: `'tpot'`, `'ttft'` or "
-                   "`'capacity'` (it cannot hold the model)?",
+                   "r.tpot_s <= sla_tpot else 'slow')", 1, reveal=False),
+        *L.predict(LAB, "l4_miss",
                    "r = request_latency(model, 'l4', input_tokens=prompt, output_tokens=summary_out)\n"
                    "l4_miss = ('capacity' if not r.feasible else 'tpot' if r.tpot_s > sla_tpot "
-                   "else 'ttft')", 1),
+                   "else 'ttft')", 1, reveal=False),
         *L.reveal_cell(LAB, "t4_fate"),
         *L.reveal_cell(LAB, "l4_miss"),
         *L.code(LAB, "sla", SLA_TABLE),
@@ -240,4 +218,4 @@ def build():
                    "long-prompt summariser. Before either, **memory capacity** is a gate: a "
                    "GPU that cannot hold the weights has no latency at all."),
     ]
-    return cells.notebook(blocks, "Lab 02: Two Phases, One Request")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 03, KV-Cache: The Hidden Tax: the nbgrader source, built cell by cell.
+"""Lab 03: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab03.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab03``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab03"
 
@@ -53,18 +53,13 @@ print(f"Your users' conversations hold {context:,} tokens each.")
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 03: KV-Cache: The Hidden Tax",
-                 "What limits how many users I can serve?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. What one token costs\n\nUse the architecture printed above; the cache "
                 "is FP16 (2 bytes per element). 1 KiB = 1,024 bytes."),
-        *L.predict(LAB, "kv_per_token", "kv_per_token",
-                   "the KV-cache bytes one token adds to Llama 3.1 8B",
-                   "kv_per_token = kv_bytes_per_token(model, 'fp16') / 1024", 1, "KiB"),
-        *L.reveal_cell(LAB, "kv_per_token"),
-        *L.implement(LAB, "kv_bytes_fn", "kv_bytes_per_token_fn",
-                     "`kv_bytes_per_token_fn(layers, kv_heads, head_dim, bytes_per_element)` "
-                     "returning bytes per token",
+        *L.predict(LAB, "kv_per_token",
+                   "kv_per_token = kv_bytes_per_token(model, 'fp16') / 1024", 1),
+        *L.implement(LAB, "kv_bytes_fn",
                      "def kv_bytes_per_token_fn(layers, kv_heads, head_dim, bytes_per_element):\n"
                      "    return 2 * layers * kv_heads * head_dim * bytes_per_element", 2),
         *L.code(LAB, "gqa",
@@ -80,20 +75,12 @@ def build():
                 "what is left of your GPU's memory holds the KV cache of every active "
                 "user. Assume paged allocation (almost no waste) and that every user holds "
                 "the stated context."),
-        *L.predict(LAB, "users_8k", "users_8k",
-                   "the most users, each holding 8K (8,192) tokens, that fit on your GPU",
-                   "users_8k = kv_cache_capacity(model, gpu, context=K8).max_sequences_paged",
-                   1, "a number of users"),
-        *L.reveal_cell(LAB, "users_8k"),
-        *L.predict(LAB, "users_32k", "users_32k", "the same at 32K (32,768) tokens",
-                   "users_32k = kv_cache_capacity(model, gpu, context=K32).max_sequences_paged",
-                   1, "a number of users"),
-        *L.reveal_cell(LAB, "users_32k"),
-        *L.predict(LAB, "users_128k", "users_128k",
-                   "the same at 128K (131,072) tokens, the full window",
-                   "users_128k = kv_cache_capacity(model, gpu, context=K128).max_sequences_paged",
-                   1, "a number of users"),
-        *L.reveal_cell(LAB, "users_128k"),
+        *L.predict(LAB, "users_8k",
+                   "users_8k = kv_cache_capacity(model, gpu, context=K8).max_sequences_paged", 1),
+        *L.predict(LAB, "users_32k",
+                   "users_32k = kv_cache_capacity(model, gpu, context=K32).max_sequences_paged", 1),
+        *L.predict(LAB, "users_128k",
+                   "users_128k = kv_cache_capacity(model, gpu, context=K128).max_sequences_paged", 1),
         *L.code(LAB, "budget",
                 "plan = kv_cache_capacity(model, gpu, context=K32)\n"
                 "print(f'{gpu.memory_capacity / 1e9:.0f} GB - {plan.weight_bytes_per_device / 1e9:.1f} GB '\n"
@@ -119,26 +106,16 @@ def build():
         *L.text("## 3. Static vs paged allocation\n\nA static allocator reserves the whole "
                 "128K window for every request. Your users' conversations are much shorter "
                 "(your scenario's context, printed in the set-up)."),
-        *L.predict(LAB, "static_users", "static_users",
-                   "the most users that fit when each request reserves the whole window "
-                   "but holds only your scenario's context",
+        *L.predict(LAB, "static_users",
                    "static_users = kv_cache_capacity(model, gpu, context=context)"
-                   ".max_sequences_static", 1, "a number of users"),
-        *L.reveal_cell(LAB, "static_users"),
-        *L.predict(LAB, "allocation", "allocation",
-                   "how does paged allocation compare with static allocation for these "
-                   "requests: `'paged'` (serves many times more), `'same'` (about the same), "
-                   "or `'static'` (static serves more)?",
+                   ".max_sequences_static", 1),
+        *L.predict(LAB, "allocation",
                    "plan = kv_cache_capacity(model, gpu, context=context)\n"
                    "allocation = 'paged' if plan.max_sequences_paged > 2 * plan.max_sequences_static "
                    "else 'same'", 1),
-        *L.reveal_cell(LAB, "allocation"),
-        *L.predict(LAB, "paged_users", "paged_users",
-                   "the most users that fit with paged allocation for requests of your "
-                   "scenario's context",
+        *L.predict(LAB, "paged_users",
                    "paged_users = kv_cache_capacity(model, gpu, context=context)"
-                   ".max_sequences_paged", 1, "a number of users"),
-        *L.reveal_cell(LAB, "paged_users"),
+                   ".max_sequences_paged", 1),
         *L.code(LAB, "fragmentation",
                 "plan = kv_cache_capacity(model, gpu, context=context)\n"
                 "print(f'Static: each request reserves {model.max_context:,} tokens and holds '\n"
@@ -164,11 +141,9 @@ def build():
                 "plt.show()"),
         *L.text("## 4. An INT8 KV cache\n\nStore the keys and values in 8 bits (1 byte per "
                 "element) and keep the weights in FP16."),
-        *L.predict(LAB, "int8_users", "int8_users",
-                   "the most users at 32K tokens with an INT8 KV cache (paged)",
+        *L.predict(LAB, "int8_users",
                    "int8_users = kv_cache_capacity(model, gpu, context=K32, "
-                   "kv_precision='int8').max_sequences_paged", 1, "a number of users"),
-        *L.reveal_cell(LAB, "int8_users"),
+                   "kv_precision='int8').max_sequences_paged", 1),
         *L.code(LAB, "int8-step",
                 "users = kv_cache_capacity(model, gpu, context=K32).max_sequences_paged\n"
                 "a = decode_step(model, gpu, batch=users, context=K32)\n"
@@ -199,11 +174,9 @@ def build():
         *L.text("With 8-way tensor parallelism each GPU holds 1/8 of the weights and, because "
                 "the model has 8 KV heads, exactly one KV head of every layer (KV heads are "
                 "replicated only when there are more GPUs than KV heads)."),
-        *L.predict(LAB, "tp_users", "tp_users",
-                   "the most users of Llama 3.1 70B at 32K tokens on 8 x H100 (paged)",
+        *L.predict(LAB, "tp_users",
                    "tp_users = kv_cache_capacity('llama-3.1-70b', 'h100', context=K32, "
-                   "devices=8).max_sequences_paged", 1, "a number of users"),
-        *L.reveal_cell(LAB, "tp_users"),
+                   "devices=8).max_sequences_paged", 1),
         *L.code(LAB, "tp-step",
                 "plan = kv_cache_capacity(big, h100, context=K32, devices=8)\n"
                 "step = decode_step(big, h100, batch=plan.max_sequences_paged, context=K32, devices=8)\n"
@@ -235,4 +208,4 @@ def build():
                    "spreads weights and KV heads over more memory. None of these changes the "
                    "rule: users = free memory / (tokens reserved x bytes per token)."),
     ]
-    return cells.notebook(blocks, "Lab 03: KV-Cache: The Hidden Tax")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 04, Starving the GPU: the nbgrader source, built cell by cell.
+"""Lab 04: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab04.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab04``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab04"
 
@@ -55,34 +55,24 @@ print(f"  storage: {nvme.name}, {nvme.read_bandwidth / 1e9:.2f} GB/s; "
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 04: Starving the GPU", "Why is my GPU utilisation so low?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. How long does the GPU compute?\n\nOne training step is a forward pass "
                 "and a backward pass over the batch. Place the forward pass on your GPU's "
                 "roofline (FLOPs and bytes: `forward_pass('resnet-50', gpu, batch=batch)` "
                 "gives both), then multiply by 3."),
-        *L.predict(LAB, "gpu_step", "gpu_step",
-                   "the accelerator time of one training step (forward + backward) at your "
-                   "batch",
-                   "gpu_step = 3 * forward_pass('resnet-50', gpu, batch=batch).latency_s", 2,
-                   "seconds, or a string such as '12 ms'"),
-        *L.reveal_cell(LAB, "gpu_step"),
+        *L.predict(LAB, "gpu_step",
+                   "gpu_step = 3 * forward_pass('resnet-50', gpu, batch=batch).latency_s", 2),
         *L.text("## 2. How long do the CPU workers take?\n\nEach worker is one CPU core "
                 "that decodes whole images; the workers share the batch. The cited rate "
                 "covers JPEG decoding only: random crops, flips and tensor conversion would "
                 "add CPU time on top."),
-        *L.predict(LAB, "cpu_time", "cpu_time",
-                   "the time your workers take to decode one batch",
+        *L.predict(LAB, "cpu_time",
                    "cpu_time = input_pipeline('resnet-50', gpu, batch=batch, "
-                   "workers=workers).preprocessing_s", 1,
-                   "seconds, or a string such as '80 ms'"),
-        *L.reveal_cell(LAB, "cpu_time"),
-        *L.predict(LAB, "utilisation", "utilisation",
-                   "the GPU utilisation, accelerator time / step time, with the data on "
-                   "the local NVMe drive",
+                   "workers=workers).preprocessing_s", 1),
+        *L.predict(LAB, "utilisation",
                    "utilisation = input_pipeline('resnet-50', gpu, batch=batch, "
-                   "workers=workers).utilisation", 1, "a fraction between 0 and 1"),
-        *L.reveal_cell(LAB, "utilisation"),
+                   "workers=workers).utilisation", 1),
         *L.code(LAB, "stall-banner",
                 "r = input_pipeline('resnet-50', gpu, batch=batch, workers=workers)\n"
                 "if r.utilisation < 1:\n"
@@ -93,18 +83,14 @@ def build():
                 "         f'{r.storage_s * 1e3:.1f} ms.'))\n"
                 "else:\n"
                 "    print(f'The GPU is busy the whole step ({r.accelerator_s * 1e3:.1f} ms).')"),
-        *L.implement(LAB, "utilisation_fn", "utilisation_of",
-                     "`utilisation_of(t_acc, t_cpu, t_io)`, the share of a step the accelerator "
-                     "computes when the three stages overlap",
+        *L.implement(LAB, "utilisation_fn",
                      "def utilisation_of(t_acc, t_cpu, t_io):\n"
                      "    return t_acc / max(t_acc, t_cpu, t_io)", 2),
-        *L.predict(LAB, "binding", "binding",
-                   "which stage binds your step: `'cpu'`, `'gpu'` or `'storage'`?",
+        *L.predict(LAB, "binding",
                    "stage = {'compute throughput': 'gpu', 'data transformation': 'cpu',\n"
                    "         'storage and locality': 'storage'}\n"
                    "binding = stage[str(input_pipeline('resnet-50', gpu, batch=batch, "
                    "workers=workers).binding_wall)]", 1),
-        *L.reveal_cell(LAB, "binding"),
         *L.text("### Would a faster GPU help?\n\nThe same batch and the same CPU workers, "
                 "fed to each GPU in the lab:"),
         *L.code(LAB, "faster-gpu",
@@ -128,11 +114,9 @@ def build():
                    "resolution so that each image costs the CPU less.", 2),
         *L.text("## 3. Feeding the GPU\n\nHow many workers does it take for the CPU stage "
                 "to keep up with the GPU?"),
-        *L.predict(LAB, "workers_needed", "workers_needed",
-                   "the number of CPU workers that keep your GPU fed",
+        *L.predict(LAB, "workers_needed",
                    "workers_needed = input_pipeline('resnet-50', gpu, batch=batch, "
-                   "workers=workers).workers_needed", 2, "a whole number of workers"),
-        *L.reveal_cell(LAB, "workers_needed"),
+                   "workers=workers).workers_needed", 2),
         *L.code(LAB, "workers-sweep",
                 "w = np.arange(1, 97)\n"
                 "needed = input_pipeline('resnet-50', gpu, batch=batch, workers=workers).workers_needed\n"
@@ -150,16 +134,10 @@ def build():
                 "The node reads it over its network, and all of the node's GPUs share that "
                 "one link. Give the CPU side twice the workers it needs, so that it is out "
                 "of the way."),
-        *L.predict(LAB, "remote_io", "remote_io",
-                   "the storage time per step when the node's GPUs all read from the "
-                   "object store",
+        *L.predict(LAB, "remote_io",
                    "remote_io = input_pipeline('resnet-50', gpu, batch=batch, workers=workers,\n"
-                   "                           storage='object-store', node=node).storage_s", 1,
-                   "seconds, or a string such as '40 ms'"),
-        *L.reveal_cell(LAB, "remote_io"),
-        *L.predict(LAB, "remote_binding", "remote_binding",
-                   "with twice the workers you need, which stage binds: `'storage'`, "
-                   "`'gpu'` or `'cpu'`?",
+                   "                           storage='object-store', node=node).storage_s", 1),
+        *L.predict(LAB, "remote_binding",
                    "plenty = 2 * input_pipeline('resnet-50', gpu, batch=batch, "
                    "workers=workers).workers_needed\n"
                    "stage = {'compute throughput': 'gpu', 'data transformation': 'cpu',\n"
@@ -168,7 +146,6 @@ def build():
                    "workers=plenty,\n"
                    "                                          storage='object-store', "
                    "node=node).binding_wall)]", 1),
-        *L.reveal_cell(LAB, "remote_binding"),
         *L.code(LAB, "storage-banner",
                 "plenty = 2 * input_pipeline('resnet-50', gpu, batch=batch, workers=workers).workers_needed\n"
                 "rr = input_pipeline('resnet-50', gpu, batch=batch, workers=plenty,\n"
@@ -183,15 +160,11 @@ def build():
                 "    print(f'The {gpu.name} needs only {batch * sample.value / rr.accelerator_s / 1e9:.2f} GB/s '\n"
                 "          f'of its {per_gpu / 1e9:.2f} GB/s share: the GPU still binds '\n"
                 "          f'(storage {rr.storage_s * 1e3:.1f} ms < GPU {rr.accelerator_s * 1e3:.1f} ms).')"),
-        *L.predict(LAB, "max_sharers", "max_sharers",
-                   "the most GPUs that can share the node's object-store link before "
-                   "storage binds (with enough CPU workers)",
+        *L.predict(LAB, "max_sharers",
                    "sharers = np.arange(1, 257)\n"
                    "sweep = input_pipeline('resnet-50', gpu, batch=batch, workers=plenty,\n"
                    "                       storage='object-store', node=node, sharers=sharers)\n"
-                   "max_sharers = int(sharers[sweep.storage_s <= sweep.accelerator_s].max())",
-                   1, "a whole number of GPUs"),
-        *L.reveal_cell(LAB, "max_sharers"),
+                   "max_sharers = int(sharers[sweep.storage_s <= sweep.accelerator_s].max())", 1),
         *L.code(LAB, "tiers-sweep",
                 "tiers = {}\n"
                 "for tier in ('local-nvme', 'parallel-fs', 'object-store'):\n"
@@ -242,4 +215,4 @@ def build():
                    "training reaches a fraction of peak (fewer workers needed) and "
                    "augmentation costs extra CPU time (more workers needed)."),
     ]
-    return cells.notebook(blocks, "Lab 04: Starving the GPU")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 05, Quantization: Not a Free Lunch: the nbgrader source, built cell by cell.
+"""Lab 05: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab05.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab05``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab05"
 
@@ -83,26 +83,19 @@ for batch in (1, fall):
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 05: Quantization: Not a Free Lunch",
-                 "Does INT4 always give a 4x speedup?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. Decode at batch 1\n\nOne sequence, your context: each step reads every "
                 "weight once and the KV cache of your context once."),
-        *L.predict(LAB, "speedup_w8a16", "speedup_w8a16",
-                   "the batch-1 decode speedup of W8A16 over FP16",
+        *L.predict(LAB, "speedup_w8a16",
                    "speedup_w8a16 = compare_precisions(llm, h100, schemes=('w8a16',), batch=1, "
-                   "tokens=context)[0].speedup", 1, "a ratio"),
-        *L.reveal_cell(LAB, "speedup_w8a16"),
-        *L.predict(LAB, "speedup_w4a16", "speedup_w4a16",
-                   "the same for W4A16",
+                   "tokens=context)[0].speedup", 1),
+        *L.predict(LAB, "speedup_w4a16",
                    "speedup_w4a16 = compare_precisions(llm, h100, schemes=('w4a16',), batch=1, "
-                   "tokens=context)[0].speedup", 1, "a ratio"),
-        *L.reveal_cell(LAB, "speedup_w4a16"),
-        *L.predict(LAB, "speedup_fp8", "speedup_fp8",
-                   "the same for FP8 (W8A8: weights and math in FP8)",
+                   "tokens=context)[0].speedup", 1),
+        *L.predict(LAB, "speedup_fp8",
                    "speedup_fp8 = compare_precisions(llm, h100, schemes=('fp8',), batch=1, "
-                   "tokens=context)[0].speedup", 1, "a ratio"),
-        *L.reveal_cell(LAB, "speedup_fp8"),
+                   "tokens=context)[0].speedup", 1),
         *L.code(LAB, "table",
                 "for row in compare_precisions(llm, h100, batch=1, tokens=context):\n"
                 "    print(f'{row.scheme:>6}: {row.step.latency_s * 1e3:.2f} ms per token, '\n"
@@ -117,20 +110,13 @@ def build():
         *L.text("## 2. Does INT4 give 4x?\n\nNow let the batch grow. The weights are read "
                 "once per step and shared by the whole batch; every sequence brings its own "
                 "KV cache."),
-        *L.predict(LAB, "int4_4x", "int4_4x",
-                   "does W4A16 make decode 4x faster than FP16: `'below'` (no: a little under "
-                   "4x at batch 1, shrinking with batch), `'exactly'` (yes, at any batch), "
-                   "`'more'` (more than 4x) or `'none'` (no gain at all)?",
+        *L.predict(LAB, "int4_4x",
                    "ratio = scheme('fp16').weight_bytes / scheme('w4a16').weight_bytes\n"
                    "row, = compare_precisions(llm, h100, schemes=('w4a16',), batch=1, tokens=context)\n"
                    "int4_4x = 'below' if 1 < row.speedup < ratio else 'exactly'", 1),
-        *L.reveal_cell(LAB, "int4_4x"),
-        *L.predict(LAB, "int4_batch", "int4_batch",
-                   "the smallest decode batch at which W4A16 is less than 1.5x faster than "
-                   "FP16, at your context",
+        *L.predict(LAB, "int4_batch",
                    "int4_batch = batch_where_speedup_falls_below(llm, h100, 'w4a16', 1.5, "
-                   "context=context)", 2, "a batch size"),
-        *L.reveal_cell(LAB, "int4_batch"),
+                   "context=context)", 2),
         *L.code(LAB, "speedup-sweep", SPEEDUP_SWEEP),
         *L.code(LAB, "why-it-falls", WHY_IT_FALLS),
         *L.text("### Explore\n\nMove the batch and the scheme (in plain mode this prints one "
@@ -149,16 +135,12 @@ def build():
                 "reuses each weight thousands of times per image; at a large batch its "
                 "forward pass sits above the A100's ridge point. (The A100 has INT8 tensor "
                 "cores but no FP8 peak, so W8A8 here means INT8.)"),
-        *L.predict(LAB, "resnet_w4a16", "resnet_w4a16",
-                   "the speedup of W4A16 over FP16 for ResNet-50 inference at your batch",
+        *L.predict(LAB, "resnet_w4a16",
                    "resnet_w4a16 = compare_precisions(cnn, a100, schemes=('w4a16',), "
-                   "batch=resnet_batch)[0].speedup", 1, "a ratio"),
-        *L.reveal_cell(LAB, "resnet_w4a16"),
-        *L.predict(LAB, "resnet_int8", "resnet_int8",
-                   "the same for INT8 (W8A8)",
+                   "batch=resnet_batch)[0].speedup", 1),
+        *L.predict(LAB, "resnet_int8",
                    "resnet_int8 = compare_precisions(cnn, a100, schemes=('int8',), "
-                   "batch=resnet_batch)[0].speedup", 1, "a ratio"),
-        *L.reveal_cell(LAB, "resnet_int8"),
+                   "batch=resnet_batch)[0].speedup", 1),
         *L.code(LAB, "resnet-roofline",
                 "step = forward_pass(cnn, a100, batch=resnet_batch)\n"
                 "fig = roofline_figure(a100.id, 'fp16', [(f'ResNet-50, batch {resnet_batch}',\n"
@@ -171,11 +153,9 @@ def build():
                 "        print(f'{row.scheme:>6}: not supported ({row.reason})')"),
         *L.text("## 4. What newly fits\n\nQuantization also shrinks the memory the weights "
                 "occupy. Take Llama 3 70B and one 80 GB H100."),
-        *L.predict(LAB, "weights_70b", "weights_70b",
-                   "the weight memory of Llama 3 70B at W4A16",
+        *L.predict(LAB, "weights_70b",
                    "weights_70b = compare_precisions(big, h100, schemes=('w4a16',), "
-                   "tokens=context)[0].weight_bytes / 1e9", 1, "GB"),
-        *L.reveal_cell(LAB, "weights_70b"),
+                   "tokens=context)[0].weight_bytes / 1e9", 1),
         *L.code(LAB, "fit",
                 "for name in ('fp16', 'w8a16', 'w4a16'):\n"
                 "    step = decode_step(big, h100, batch=1, context=context, precision=name)\n"
@@ -216,4 +196,4 @@ def build():
                    "not fit one 80 GB GPU in FP16 but does at W4A16. What it costs in "
                    "accuracy is an empirical question, not a roofline one."),
     ]
-    return cells.notebook(blocks, "Lab 05: Quantization: Not a Free Lunch")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 06, Scaling to 1000 GPUs: the nbgrader source, built cell by cell.
+"""Lab 06: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab06.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab06``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab06"
 
@@ -183,8 +183,7 @@ show(ParameterPanel({'cluster': [gpus, 4096, 16384, 65536], 'storage_share': [1.
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 06: Scaling to 1000 GPUs",
-                 "Where does training efficiency disappear at scale?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 0. Why a cluster at all\n\nMixed-precision Adam keeps about 16 bytes per "
                 "parameter of model state before any sharding. Can one DGX H100 train your "
@@ -194,26 +193,16 @@ def build():
                 "holds the 16-bit gradients of its GPU's shard of the model (its "
                 "1 / (TP x PP) share of the parameters), and the replicas all-reduce them in "
                 "a ring over InfiniBand."),
-        *L.predict(LAB, "ring_bytes", "ring_bytes",
-                   "the bytes each GPU sends in the ring all-reduce of its gradients across "
-                   "the DP replicas",
+        *L.predict(LAB, "ring_bytes",
                    "grad_bytes = model.total_params / (tp * pp) * GRADIENT_BYTES\n"
-                   "ring_bytes = ring_allreduce_bytes(grad_bytes, dp) / 1e9", 1, "GB"),
-        *L.reveal_cell(LAB, "ring_bytes"),
-        *L.predict(LAB, "dp_allreduce", "dp_allreduce",
-                   "the time of that all-reduce over InfiniBand NDR (one port per GPU)",
+                   "ring_bytes = ring_allreduce_bytes(grad_bytes, dp) / 1e9", 1),
+        *L.predict(LAB, "dp_allreduce",
                    "grad_bytes = model.total_params / (tp * pp) * GRADIENT_BYTES\n"
-                   "dp_allreduce = ring_allreduce_time(grad_bytes, dp, ib.bandwidth, ib.latency)",
-                   2, "seconds"),
-        *L.reveal_cell(LAB, "dp_allreduce"),
+                   "dp_allreduce = ring_allreduce_time(grad_bytes, dp, ib.bandwidth, ib.latency)", 2),
         *L.text("How do the bytes and the time change with the number of peers? (The "
                 "message is your GPU's gradient shard.)"),
         *L.code(LAB, "ring-table", RING_TABLE),
-        *L.predict(LAB, "grows_worse", "grows_worse",
-                   "the cluster grows from 256 to 1,024 GPUs (same TP, PP and global batch). "
-                   "Which grows about as fast as the cluster: `'failure_rate'` (the cluster's "
-                   "failure rate), `'ring_volume'` (the gradient bytes each GPU sends), "
-                   "`'allreduce_time'` (the time of the gradient all-reduce), or `'none'`?",
+        *L.predict(LAB, "grows_worse",
                    "grad_bytes = model.total_params / (tp * pp) * GRADIENT_BYTES\n"
                    "def mtbf_of(n):\n"
                    "    return cluster_mtbf_s(n, n // node.accelerators)\n"
@@ -224,19 +213,15 @@ def build():
                    "                         / ring_allreduce_bytes(grad_bytes, 256 // (tp * pp)),\n"
                    "          'allreduce_time': allreduce_of(1024) / allreduce_of(256)}\n"
                    "grows_worse = max(growth, key=growth.get)", 1),
-        *L.reveal_cell(LAB, "grows_worse"),
         *L.text("## 2. Scaling efficiency\n\nThe step also pays four tensor-parallel "
                 "all-reduces of the activations per layer and micro-batch over NVLink, the "
                 "pipeline's point-to-point sends, and the bubble. The model charges compute at "
                 "the GPU's dense BF16 peak and overlaps no communication with it, so the "
                 "shares below are upper bounds on what communication costs."),
-        *L.predict(LAB, "efficiency", "efficiency",
-                   "the scaling efficiency (ideal compute time / step time) of one training "
-                   "step on your cluster",
+        *L.predict(LAB, "efficiency",
                    "step = training_step(model, node, tp=tp, pp=pp, dp=dp, "
                    "global_batch=global_batch)\n"
-                   "efficiency = float(step.scaling_efficiency)", 2, "a fraction between 0 and 1"),
-        *L.reveal_cell(LAB, "efficiency"),
+                   "efficiency = float(step.scaling_efficiency)", 2),
         *L.code(LAB, "breakdown", BREAKDOWN),
         *L.text("At a fixed global batch each extra replica takes a smaller slice of it: "
                 "compute per GPU falls as 1 / DP, the pipeline gets fewer micro-batches to "
@@ -266,41 +251,27 @@ def build():
                 "'restart-time', 'checkpoint-storage-bandwidth'):\n"
                 "    a = catalog.get_assumption(rate_id)\n"
                 "    print(f'{a.name}: {a.value:.3g} {a.unit}')"),
-        *L.predict(LAB, "mtbf", "mtbf",
-                   "the mean time between failures of your whole cluster",
-                   "mtbf = cluster_mtbf_s(gpus, nodes) / 3600", 1, "hours"),
-        *L.reveal_cell(LAB, "mtbf"),
-        *L.implement(LAB, "young_daly_fn", "young_daly_interval",
-                     "`young_daly_interval(checkpoint_s, mtbf_s)` returning the Young-Daly checkpoint "
-                     "interval in seconds",
+        *L.predict(LAB, "mtbf", "mtbf = cluster_mtbf_s(gpus, nodes) / 3600", 1),
+        *L.implement(LAB, "young_daly_fn",
                      "def young_daly_interval(checkpoint_s, mtbf_s):\n"
                      "    return (2 * checkpoint_s * mtbf_s) ** 0.5", 2),
         *L.text("A checkpoint holds the FP32 master weights and Adam's two moments plus the "
                 "16-bit weights, written to the cluster's storage at its sustained write "
                 "bandwidth (`checkpoint_time_s`)."),
-        *L.predict(LAB, "young_daly", "young_daly",
-                   "the Young-Daly checkpoint interval on your cluster",
+        *L.predict(LAB, "young_daly",
                    "young_daly = young_daly_interval_s(checkpoint_time_s(model), "
-                   "cluster_mtbf_s(gpus, nodes)) / 60", 1, "minutes"),
-        *L.reveal_cell(LAB, "young_daly"),
+                   "cluster_mtbf_s(gpus, nodes)) / 60", 1),
         *L.code(LAB, "mtbf-plot", MTBF_PLOT),
-        *L.predict(LAB, "reliability_loss", "reliability_loss",
-                   "the share of wall-clock lost to checkpoint writes, rework after failures "
-                   "and restarts, checkpointing at the Young-Daly interval",
+        *L.predict(LAB, "reliability_loss",
                    "reliability_loss = training_reliability(model, gpus, "
-                   "gpus_per_node=node.accelerators).lost_fraction * 100", 1, "percent"),
-        *L.reveal_cell(LAB, "reliability_loss"),
-        *L.predict(LAB, "where_lost", "where_lost",
-                   "on your cluster, what loses the larger share of wall-clock: "
-                   "`'communication'` (communication and the pipeline bubble) or `'failures'` "
-                   "(checkpoints, rework and restarts)?",
+                   "gpus_per_node=node.accelerators).lost_fraction * 100", 1),
+        *L.predict(LAB, "where_lost",
                    "step = training_step(model, node, tp=tp, pp=pp, dp=dp, "
                    "global_batch=global_batch)\n"
                    "lost = training_reliability(model, gpus, gpus_per_node=node.accelerators)"
                    ".lost_fraction\n"
                    "where_lost = 'communication' if 1 - step.scaling_efficiency > lost "
                    "else 'failures'", 1),
-        *L.reveal_cell(LAB, "where_lost"),
         *L.code(LAB, "losses", LOSSES),
         *L.code(LAB, "shares-plot", SHARES_PLOT),
         *L.text("### Explore: when do failures start to matter?\n\nThe defaults assume the "
@@ -333,4 +304,4 @@ def build():
                    "share at a thousand GPUs, and becomes a first-order loss only at much "
                    "larger scale or with slow storage and recovery."),
     ]
-    return cells.notebook(blocks, "Lab 06: Scaling to 1000 GPUs")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 07, Geography is a Systems Variable: the nbgrader source, built cell by cell.
+"""Lab 07: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab07.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab07``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab07"
 
@@ -168,26 +168,19 @@ show(ParameterPanel({'region': choices, 'nodes': (1, 128, 1, nodes)}, describe))
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 07: Geography is a Systems Variable",
-                 "Does it matter where I train?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. Energy\n\nCount the GPUs at their training power, the hosts of the "
                 "nodes (a node's maximum power minus its GPUs' TDP, loaded like the GPUs), "
                 "the 30 days, and the PUE of your clean region's data centre."),
-        *L.predict(LAB, "energy_clean", "energy_clean",
-                   "the facility energy of the run in your clean region", ENERGY, 2,
-                   "MWh, or a string such as '150 MWh'"),
-        *L.reveal_cell(LAB, "energy_clean"),
+        *L.predict(LAB, "energy_clean", ENERGY, 2),
         *L.code(LAB, "counted",
                 "e = run_energy(devices, duration_s, node=node, pue=clean.pue)\n"
                 "print(f'Counted: {e.counted}.')\n"
                 "print(f'Per GPU {e.device_power_w:.0f} W, per host {e.host_power_w:.0f} W; '\n"
                 "      f'IT energy {e.it_energy_kwh / 1e3:.1f} MWh x PUE {e.pue:.2f} = '\n"
                 "      f'{e.facility_energy_mwh:.1f} MWh')"),
-        *L.predict(LAB, "energy_change", "energy_change",
-                   "move the same run to your dirty region: how does its energy change? "
-                   "`'pue'`, `'intensity'` or `'both'`", CHANGE, 2),
-        *L.reveal_cell(LAB, "energy_change"),
+        *L.predict(LAB, "energy_change", CHANGE, 2),
         *L.code(LAB, "energy-both",
                 "for r in (clean, dirty):\n"
                 "    e = run_energy(devices, duration_s, node=node, pue=r.pue)\n"
@@ -198,23 +191,12 @@ def build():
                 "carbon intensity does not change a single kWh; it changes what each kWh "
                 "emits."),
         *L.text("## 2. Carbon"),
-        *L.implement(LAB, "carbon_fn", "operational_carbon_t",
-                     "`operational_carbon_t(energy_kwh, grid_intensity)` in tonnes of CO2e, "
-                     "from the facility energy in kWh and the intensity in gCO2e/kWh",
+        *L.implement(LAB, "carbon_fn",
                      "def operational_carbon_t(energy_kwh, grid_intensity):\n"
                      "    return energy_kwh * grid_intensity / 1e6", 2),
-        *L.predict(LAB, "co2_clean", "co2_clean",
-                   "the operational carbon of the run in your clean region",
-                   _carbon("clean"), 1, "tCO2e, or a string such as '8 tCO2e'"),
-        *L.reveal_cell(LAB, "co2_clean"),
-        *L.predict(LAB, "co2_dirty", "co2_dirty",
-                   "the operational carbon of the run in your dirty region",
-                   _carbon("dirty"), 1, "tCO2e"),
-        *L.reveal_cell(LAB, "co2_dirty"),
-        *L.predict(LAB, "co2_ratio", "co2_ratio",
-                   "the ratio of operational carbon, dirty region / clean region", RATIO, 1,
-                   "a plain number"),
-        *L.reveal_cell(LAB, "co2_ratio"),
+        *L.predict(LAB, "co2_clean", _carbon("clean"), 1),
+        *L.predict(LAB, "co2_dirty", _carbon("dirty"), 1),
+        *L.predict(LAB, "co2_ratio", RATIO, 1),
         *L.text("The ratio is the ratio of the grid intensities times the ratio of the PUEs. "
                 "Here is the same run in every region of the zoo:"),
         *L.code(LAB, "carbon-bars", BARS),
@@ -222,22 +204,13 @@ def build():
                 "(WUE), and generating the electricity consumes water too (thermal plants' "
                 "cooling towers, evaporation from hydro reservoirs). Your dirty region has "
                 "both figures in the zoo."),
-        *L.predict(LAB, "water_dirty", "water_dirty",
-                   "the water the run consumes in your dirty region", WATER, 1,
-                   "litres, or a string such as '1e6 L'"),
-        *L.reveal_cell(LAB, "water_dirty"),
+        *L.predict(LAB, "water_dirty", WATER, 1),
         *L.code(LAB, "water-table", WATER_TABLE),
         *L.text("## 4. Cost with a carbon price\n\nThe rental price already includes the "
                 "electricity. Put the run's operational carbon on the bill at the cited "
                 "carbon price."),
-        *L.predict(LAB, "carbon_cost_dirty", "carbon_cost_dirty",
-                   "the cost of the run's operational carbon in your dirty region",
-                   CARBON_COST, 1, "USD"),
-        *L.reveal_cell(LAB, "carbon_cost_dirty"),
-        *L.predict(LAB, "total_cost_dirty", "total_cost_dirty",
-                   "the total cost of the run in your dirty region: rental plus carbon",
-                   TOTAL_COST, 1, "USD"),
-        *L.reveal_cell(LAB, "total_cost_dirty"),
+        *L.predict(LAB, "carbon_cost_dirty", CARBON_COST, 1),
+        *L.predict(LAB, "total_cost_dirty", TOTAL_COST, 1),
         *L.code(LAB, "costs", COSTS),
         *L.text("### Explore\n\nPick a region and a cluster size (in plain mode this prints "
                 "one line)."),
@@ -273,4 +246,4 @@ def build():
                    "dominated by the rental itself: at the social cost of carbon, the carbon "
                    "term is a small share."),
     ]
-    return cells.notebook(blocks, "Lab 07: Geography is a Systems Variable")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 08, The $9M Question: the nbgrader source, built cell by cell.
+"""Lab 08: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab08.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab08``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab08"
 
@@ -155,71 +155,45 @@ for name, m, n in ((model.name, model, devices), (small.name, small, 1)):
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 08: The $9M Question", "How much does chain-of-thought reasoning "
-                 "cost?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. One request, K steps\n\nA decode step of the 70B model streams its "
                 "weights from the eight GPUs' memory, so each generated token costs about the "
                 "same time; the prefill of the prompt is compute-bound and short."),
-        *L.predict(LAB, "latency_k1", "latency_k1",
-                   "the end-to-end latency of one request with a single reasoning step "
-                   "(K = 1) on one replica",
-                   "latency_k1 = request(1).latency_s", 1, "seconds"),
-        *L.reveal_cell(LAB, "latency_k1"),
-        *L.predict(LAB, "latency_k16", "latency_k16",
-                   "the end-to-end latency of one request with K = 16 reasoning steps",
-                   "latency_k16 = request(16).latency_s", 1, "seconds"),
-        *L.reveal_cell(LAB, "latency_k16"),
+        *L.predict(LAB, "latency_k1", "latency_k1 = request(1).latency_s", 1),
+        *L.predict(LAB, "latency_k16", "latency_k16 = request(16).latency_s", 1),
         *L.code(LAB, "latency-table", LATENCY_TABLE),
         *L.text("## 2. How many replicas?\n\nAt your request rate each replica serves one "
                 "request at a time. Fewer replicas than the offered load $\\lambda T$ can "
                 "never keep up; a few more than that keep the queue short enough for the p99 "
                 "SLA. The set-up cell defines `replicas_for(rate, latency_s)`, which searches "
                 "for the fewest replicas whose M/M/c p99 meets the SLA (`mmc_queue`)."),
-        *L.predict(LAB, "replicas_k16", "replicas_k16",
-                   "the replicas (8 x H100 each) needed at your request rate for a p99 within "
-                   "the SLA, at K = 16",
-                   "replicas_k16 = replicas_for(qps, request(16).latency_s)", 2,
-                   "a whole number of replicas"),
-        *L.reveal_cell(LAB, "replicas_k16"),
+        *L.predict(LAB, "replicas_k16",
+                   "replicas_k16 = replicas_for(qps, request(16).latency_s)", 2),
         *L.code(LAB, "queue-table", QUEUE_TABLE),
         *L.text("### What if nobody resizes the fleet?\n\nThe product team turns on 16-step "
                 "reasoning overnight; the fleet is still the one sized for K = 1."),
         *L.code(LAB, "failure", FAILURE),
-        *L.predict(LAB, "annual_cost_k16", "annual_cost_k16",
-                   "the annual on-demand cloud bill of the K = 16 fleet",
+        *L.predict(LAB, "annual_cost_k16",
                    "annual_cost_k16 = (replicas_for(qps, request(16).latency_s) * price\n"
-                   "                   * HOURS_PER_YEAR / 1e6)", 1, "millions of USD"),
-        *L.reveal_cell(LAB, "annual_cost_k16"),
+                   "                   * HOURS_PER_YEAR / 1e6)", 1),
         *L.text("## 3. Does 16 steps cost 16 times as much?"),
-        *L.predict(LAB, "sixteen_x", "sixteen_x",
-                   "does serving 16 reasoning steps per request cost 16 times as much per "
-                   "year as serving one? Answer `'less'`, `'exactly'` or `'more'`",
+        *L.predict(LAB, "sixteen_x",
                    "ratio = (replicas_for(qps, request(16).latency_s)\n"
                    "         / replicas_for(qps, request(1).latency_s))\n"
                    "sixteen_x = 'less' if ratio < 0.8 * 16 else 'more' if ratio > 1.25 * 16 "
                    "else 'exactly'", 1),
-        *L.reveal_cell(LAB, "sixteen_x"),
         *L.text("The annual cost multiplier is the ratio of the two fleets' bills at the "
                 "same request rate and SLA (the price per replica cancels)."),
-        *L.predict(LAB, "multiplier_k4", "multiplier_k4",
-                   "the annual cost multiplier of K = 4 over K = 1",
+        *L.predict(LAB, "multiplier_k4",
                    "multiplier_k4 = (replicas_for(qps, request(4).latency_s)\n"
-                   "                 / replicas_for(qps, request(1).latency_s))", 1,
-                   "a ratio"),
-        *L.reveal_cell(LAB, "multiplier_k4"),
-        *L.predict(LAB, "multiplier_k8", "multiplier_k8",
-                   "the annual cost multiplier of K = 8 over K = 1",
+                   "                 / replicas_for(qps, request(1).latency_s))", 1),
+        *L.predict(LAB, "multiplier_k8",
                    "multiplier_k8 = (replicas_for(qps, request(8).latency_s)\n"
-                   "                 / replicas_for(qps, request(1).latency_s))", 1,
-                   "a ratio"),
-        *L.reveal_cell(LAB, "multiplier_k8"),
-        *L.predict(LAB, "multiplier_k16", "multiplier_k16",
-                   "the annual cost multiplier of K = 16 over K = 1",
+                   "                 / replicas_for(qps, request(1).latency_s))", 1),
+        *L.predict(LAB, "multiplier_k16",
                    "multiplier_k16 = (replicas_for(qps, request(16).latency_s)\n"
-                   "                  / replicas_for(qps, request(1).latency_s))", 1,
-                   "a ratio"),
-        *L.reveal_cell(LAB, "multiplier_k16"),
+                   "                  / replicas_for(qps, request(1).latency_s))", 1),
         *L.code(LAB, "multiplier-table", MULTIPLIER_TABLE),
         *L.text("The latency multiplier stays below K because the shared work is diluted; the "
                 "cost multiplier moves in whole replicas, and a large fleet absorbs random "
@@ -245,16 +219,12 @@ def build():
                 "cost ratio is the ratio of their $ per million tokens "
                 "(`usd_per_million_tokens`; one H100 costs an eighth of the node's price)."),
         *L.code(LAB, "routing", ROUTING),
-        *L.predict(LAB, "break_even", "break_even",
-                   "the largest share of requests the cascade may escalate and still cost "
-                   "less per request than sending every request to the 70B, at K = 16",
+        *L.predict(LAB, "break_even",
                    "def usd_per_mtok(m, n):\n"
                    "    r = request(16, m, n)\n"
                    "    return usd_per_million_tokens(price * n / devices, "
                    "r.generated_tokens / r.latency_s)\n"
-                   "break_even = 100 * (1 - usd_per_mtok(small, 1) / usd_per_mtok(model, devices))",
-                   2, "percent"),
-        *L.reveal_cell(LAB, "break_even"),
+                   "break_even = 100 * (1 - usd_per_mtok(small, 1) / usd_per_mtok(model, devices))", 2),
         *L.reflect(LAB, "routing",
                    "The cascade pays off up to a high escalation share. Why is the 8B model so "
                    "much cheaper per token although it is only somewhat faster per token, and "
@@ -277,4 +247,4 @@ def build():
                    "more; a cascade through a small model pays off unless most requests need "
                    "escalating."),
     ]
-    return cells.notebook(blocks, "Lab 08: The $9M Question")
+    return L.notebook(LAB, blocks)

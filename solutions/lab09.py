@@ -1,9 +1,9 @@
-"""Lab 09, Where to Invest: Sensitivity: the nbgrader source, built cell by cell.
+"""Lab 09: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab09.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab09``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab09"
 
@@ -177,38 +177,23 @@ show(ParameterPanel({'speedup_percent': (100, 500, 25, int(speedup * 100)),
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 09: Where to Invest: Sensitivity",
-                 "Should I buy more FLOPS or more bandwidth?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. Decode: which figure moves the time?\n\n`step_sensitivity` perturbs one "
                 "input at a time by a tiny factor in log space and reports "
                 "$\\Delta \\ln T / \\Delta \\ln x$ for the GPU's peak FLOPS and memory "
                 "bandwidth and for the workload's batch and tokens."),
-        *L.predict(LAB, "bw_decode", "bw_decode",
-                   "the elasticity of your Llama 3 8B decode step's latency with respect to "
-                   "the A100's memory bandwidth",
+        *L.predict(LAB, "bw_decode",
                    "bw_decode = step_sensitivity(model, gpu, phase='decode', batch=batch, "
-                   "tokens=context).elasticities['memory_bandwidth']", 1,
-                   "a signed number, e.g. -0.5"),
-        *L.reveal_cell(LAB, "bw_decode"),
-        *L.predict(LAB, "flops_decode", "flops_decode",
-                   "the elasticity of the same step with respect to the A100's peak FLOPS",
+                   "tokens=context).elasticities['memory_bandwidth']", 1),
+        *L.predict(LAB, "flops_decode",
                    "flops_decode = step_sensitivity(model, gpu, phase='decode', batch=batch, "
-                   "tokens=context).elasticities['peak_flops']", 1, "a signed number"),
-        *L.reveal_cell(LAB, "flops_decode"),
-        *L.predict(LAB, "dominant_decode", "dominant_decode",
-                   "which input is that step's latency most sensitive to: "
-                   "`'memory_bandwidth'`, `'peak_flops'`, `'batch'` or `'tokens'` (the "
-                   "context)?",
+                   "tokens=context).elasticities['peak_flops']", 1),
+        *L.predict(LAB, "dominant_decode",
                    "dominant_decode = step_sensitivity(model, gpu, phase='decode', "
                    "batch=batch, tokens=context).dominant", 1),
-        *L.reveal_cell(LAB, "dominant_decode"),
         *L.code(LAB, "decode-table", DECODE_TABLE),
-        *L.implement(LAB, "elasticity_fn", "bw_elasticity",
-                     "`bw_elasticity(flops, bytes_moved, peak_flops, bandwidth)` returning "
-                     "$\\partial \\ln T / \\partial \\ln BW$ for $T = \\max(F/P, B/BW)$: $-1$ "
-                     "when memory-bound, $0$ when compute-bound, and $-0.5$ exactly on the "
-                     "ridge (the average of the two one-sided slopes)",
+        *L.implement(LAB, "elasticity_fn",
                      "def bw_elasticity(flops, bytes_moved, peak_flops, bandwidth):\n"
                      "    memory, compute = bytes_moved / bandwidth, flops / peak_flops\n"
                      "    if memory > compute:\n"
@@ -216,19 +201,12 @@ def build():
                      "    return 0.0 if memory < compute else -0.5", 2),
         *L.text("## 2. Large-batch prefill\n\nNow the prefill of 8 prompts of your context "
                 "length at once: every weight read is shared by thousands of tokens."),
-        *L.predict(LAB, "flops_prefill", "flops_prefill",
-                   "the elasticity of that prefill's latency with respect to the A100's peak "
-                   "FLOPS",
+        *L.predict(LAB, "flops_prefill",
                    "flops_prefill = step_sensitivity(model, gpu, phase='prefill', "
-                   "batch=prefill_batch, tokens=context).elasticities['peak_flops']", 1,
-                   "a signed number"),
-        *L.reveal_cell(LAB, "flops_prefill"),
-        *L.predict(LAB, "bw_prefill", "bw_prefill",
-                   "the elasticity of that prefill with respect to memory bandwidth",
+                   "batch=prefill_batch, tokens=context).elasticities['peak_flops']", 1),
+        *L.predict(LAB, "bw_prefill",
                    "bw_prefill = step_sensitivity(model, gpu, phase='prefill', "
-                   "batch=prefill_batch, tokens=context).elasticities['memory_bandwidth']", 1,
-                   "a signed number"),
-        *L.reveal_cell(LAB, "bw_prefill"),
+                   "batch=prefill_batch, tokens=context).elasticities['memory_bandwidth']", 1),
         *L.code(LAB, "prefill-table", PREFILL_TABLE),
         *L.text("Scale the A100's bandwidth alone (a copy of its spec with `model_copy`) and "
                 "watch both phases: decode time falls in proportion, prefill does not move "
@@ -239,41 +217,28 @@ def build():
                 "each GPU streams an eighth of the weights, then the GPUs all-reduce the "
                 "activations over NVLink twice per layer. Memory bandwidth shortens the first "
                 "part only."),
-        *L.predict(LAB, "bw_decode_70b", "bw_decode_70b",
-                   "the elasticity of one Llama 3.1 70B decode step on 8 x H100 (your batch "
-                   "and context) with respect to memory bandwidth",
+        *L.predict(LAB, "bw_decode_70b",
                    "bw_decode_70b = step_sensitivity(big_model, big_gpu, phase='decode', "
                    "batch=batch, tokens=context, devices=big_devices)"
-                   ".elasticities['memory_bandwidth']", 1, "a signed number"),
-        *L.reveal_cell(LAB, "bw_decode_70b"),
+                   ".elasticities['memory_bandwidth']", 1),
         *L.code(LAB, "big-breakdown", BIG_BREAKDOWN),
-        *L.predict(LAB, "max_speedup_70b", "max_speedup_70b",
-                   "the largest per-token speedup of that 70B step that any memory bandwidth "
-                   "and FLOPS could buy, keeping the 8 GPUs and their interconnect",
+        *L.predict(LAB, "max_speedup_70b",
                    "big = decode_step(big_model, big_gpu, batch=batch, context=context, "
                    "devices=big_devices)\n"
-                   "max_speedup_70b = big.latency_s / (big.communication_s + big.overhead_s)",
-                   1, "a ratio"),
-        *L.reveal_cell(LAB, "max_speedup_70b"),
+                   "max_speedup_70b = big.latency_s / (big.communication_s + big.overhead_s)", 1),
         *L.code(LAB, "failure", FAILURE),
         *L.text("## 4. The inverse roofline\n\n`required_hardware(model, reference, "
                 "latency_target_s=...)` returns the least bandwidth, FLOPS and capacity per "
                 "GPU that meet a per-step target, and which figures of the reference GPU fall "
                 "short. Your SLA is today's A100 latency divided by your speedup (printed in "
                 "the set-up)."),
-        *L.predict(LAB, "min_bandwidth", "min_bandwidth",
-                   "the least memory bandwidth per GPU for your Llama 3 8B decode step to meet "
-                   "the SLA",
+        *L.predict(LAB, "min_bandwidth",
                    "min_bandwidth = required_hardware(model, gpu, latency_target_s=sla_s, "
-                   "batch=batch, tokens=context).min_bandwidth / 1e12", 2, "TB/s"),
-        *L.reveal_cell(LAB, "min_bandwidth"),
-        *L.predict(LAB, "offered_falls_short", "offered_falls_short",
-                   "which figure of the GPU you are offered falls short of the SLA: "
-                   "`'none'` (it meets the SLA), `'memory_bandwidth'` or `'peak_flops'`?",
+                   "batch=batch, tokens=context).min_bandwidth / 1e12", 2),
+        *L.predict(LAB, "offered_falls_short",
                    "short = required_hardware(model, offered, latency_target_s=sla_s, "
                    "batch=batch, tokens=context).upgrade_needed\n"
                    "offered_falls_short = short[0] if short else 'none'", 1),
-        *L.reveal_cell(LAB, "offered_falls_short"),
         *L.code(LAB, "candidates", CANDIDATES),
         *L.code(LAB, "speedup-plot", SPEEDUP_PLOT),
         *L.text("### Explore\n\nAsk for another speedup or another GPU (in plain mode this "
@@ -306,4 +271,4 @@ def build():
                    "invest; the inverse roofline (wall 22) says how much, and whether a given "
                    "GPU is enough."),
     ]
-    return cells.notebook(blocks, "Lab 09: Where to Invest: Sensitivity")
+    return L.notebook(LAB, blocks)

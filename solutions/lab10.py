@@ -1,9 +1,9 @@
-"""Lab 10, GPU vs Wafer-Scale: the nbgrader source, built cell by cell.
+"""Lab 10: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab10.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab10``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab10"
 
@@ -151,75 +151,56 @@ show(ParameterPanel({'prompt_tokens': [128, 256, 512, 1024, 2048]}, prefill_cros
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 10: GPU vs Wafer-Scale",
-                 "Can a different architecture change which wall binds?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. Decode on the GPU node\n\nYour model is split 8 ways by tensor "
                 "parallelism: each GPU holds an eighth of the weights and reads them from its "
                 "own HBM every decode step; two all-reduces per layer join the pieces. Wall "
                 "names are the solver's: `'memory bandwidth'`, `'compute throughput'`, "
                 "`'communication'`."),
-        *L.predict(LAB, "gpu_wall", "gpu_wall",
-                   "which wall binds one decode step of your model on 8 x H100?",
+        *L.predict(LAB, "gpu_wall",
                    "gpu_wall = decode_step(model, gpu, batch=batch, context=context, "
                    "devices=gpus).binding_wall", 1),
-        *L.reveal_cell(LAB, "gpu_wall"),
-        *L.predict(LAB, "gpu_time", "gpu_time",
-                   "the time of one decode step on 8 x H100",
+        *L.predict(LAB, "gpu_time",
                    "gpu_time = decode_step(model, gpu, batch=batch, context=context, "
-                   "devices=gpus).latency_s", 1, "seconds"),
-        *L.reveal_cell(LAB, "gpu_time"),
+                   "devices=gpus).latency_s", 1),
         *L.code(LAB, "gpu-bounds", GPU_BOUNDS),
         *L.text("## 2. Decode on the wafer\n\nThe same step on the wafer: the KV cache sits in "
                 "SRAM, the weights stream in layer by layer. Wall names: `'weight streaming'`, "
                 "`'memory bandwidth'`, `'compute throughput'`, `'memory capacity'`."),
-        *L.predict(LAB, "wafer_wall", "wafer_wall",
-                   "which wall binds the same decode step on the wafer?",
+        *L.predict(LAB, "wafer_wall",
                    "wafer_wall = weight_streaming_step(model, wafer, batch=batch, "
                    "context=context).binding_wall", 1),
-        *L.reveal_cell(LAB, "wafer_wall"),
-        *L.predict(LAB, "wafer_time", "wafer_time",
-                   "the time of one decode step on the wafer",
+        *L.predict(LAB, "wafer_time",
                    "wafer_time = weight_streaming_step(model, wafer, batch=batch, "
-                   "context=context).time_s", 1, "seconds"),
-        *L.reveal_cell(LAB, "wafer_time"),
-        *L.predict(LAB, "faster", "faster",
-                   "which system decodes faster: `'gpu'`, `'wafer'` or `'same'`?",
+                   "context=context).time_s", 1),
+        *L.predict(LAB, "faster",
                    "g = decode_step(model, gpu, batch=batch, context=context, devices=gpus)\n"
                    "w = weight_streaming_step(model, wafer, batch=batch, context=context)\n"
                    "faster = 'gpu' if w.time_s > g.latency_s else 'wafer'", 1),
-        *L.reveal_cell(LAB, "faster"),
         *L.code(LAB, "compare", COMPARE),
         *L.text("## 3. The crossover batch B*\n\nStreaming a layer costs the same whatever "
                 "the batch; computing it grows with the batch. Write the batch at which the two "
                 "are equal."),
-        *L.implement(LAB, "crossover_fn", "crossover_batch",
-                     "`crossover_batch(layer_weight_bytes, peak_flops, injection_bandwidth, "
-                     "flops_per_sequence)` returning B* in sequences (bytes, FLOP/s, bytes/s and "
-                     "FLOPs per sequence per layer)",
+        *L.implement(LAB, "crossover_fn",
                      "def crossover_batch(layer_weight_bytes, peak_flops, injection_bandwidth,\n"
                      "                    flops_per_sequence):\n"
                      "    return layer_weight_bytes * peak_flops / (injection_bandwidth * "
                      "flops_per_sequence)", 2),
         *L.text("The inputs for one decode step of your model (one new token per sequence):"),
         *L.code(LAB, "inputs", INPUTS),
-        *L.predict(LAB, "decode_bstar", "decode_bstar",
-                   "B* for decode on the wafer", "decode_bstar = weight_streaming_step(model, "
-                   "wafer, batch=batch, context=context).crossover_batch", 1, "sequences"),
-        *L.reveal_cell(LAB, "decode_bstar"),
+        *L.predict(LAB, "decode_bstar",
+                   "decode_bstar = weight_streaming_step(model, "
+                   "wafer, batch=batch, context=context).crossover_batch", 1),
         *L.text("### What SRAM can hold\n\nEvery sequence in the batch keeps its KV cache "
                 "(your scenario's context) and its activations on the wafer, beside two layers "
                 "of weights (one being used, one streaming in)."),
-        *L.predict(LAB, "sram_ceiling", "sram_ceiling",
-                   "the largest decode batch that fits in SRAM",
+        *L.predict(LAB, "sram_ceiling",
                    "sram_ceiling = weight_streaming_step(model, wafer, batch=batch, "
-                   "context=context).sram_max_batch", 1, "sequences"),
-        *L.reveal_cell(LAB, "sram_ceiling"),
-        *L.predict(LAB, "decode_reachable", "decode_reachable",
-                   "can a decode batch on the wafer reach B*: `'yes'` or `'no'`?",
+                   "context=context).sram_max_batch", 1),
+        *L.predict(LAB, "decode_reachable",
                    "w = weight_streaming_step(model, wafer, batch=batch, context=context)\n"
                    "decode_reachable = 'yes' if w.crossover_reachable else 'no'", 1),
-        *L.reveal_cell(LAB, "decode_reachable"),
         *L.code(LAB, "ceiling", CEILING),
         *L.text("### Step time against the batch\n\nOn the wafer the step time stays flat while "
                 "streaming binds and would rise once compute does, at B*; the solid curve ends "
@@ -229,17 +210,13 @@ def build():
                 "sequence, so each streamed layer is used for many tokens at once: the FLOPs "
                 "per sequence per layer grow with the prompt length. But each prompt also "
                 "leaves its KV cache and activations in SRAM."),
-        *L.predict(LAB, "prefill_bstar", "prefill_bstar",
-                   "B* for the prefill of prompts of your scenario's length",
+        *L.predict(LAB, "prefill_bstar",
                    "prefill_bstar = weight_streaming_step(model, wafer, batch=1, "
-                   "new_tokens=prompt, context=0).crossover_batch", 1, "prompts per step"),
-        *L.reveal_cell(LAB, "prefill_bstar"),
-        *L.predict(LAB, "prefill_reachable", "prefill_reachable",
-                   "can a prefill batch on the wafer reach B*: `'yes'` or `'no'`?",
+                   "new_tokens=prompt, context=0).crossover_batch", 1),
+        *L.predict(LAB, "prefill_reachable",
                    "p = weight_streaming_step(model, wafer, batch=1, new_tokens=prompt, "
                    "context=0)\n"
                    "prefill_reachable = 'yes' if p.crossover_reachable else 'no'", 1),
-        *L.reveal_cell(LAB, "prefill_reachable"),
         *L.code(LAB, "prefill", PREFILL),
         *L.text("### Explore\n\nChange the prompt length: B* falls as the prompt grows, and so "
                 "does the SRAM ceiling (in plain mode this prints one line)."),
@@ -279,4 +256,4 @@ def build():
                    "architecture moves the wall; it does not remove the need to feed weights "
                    "to the compute."),
     ]
-    return cells.notebook(blocks, "Lab 10: GPU vs Wafer-Scale")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 11, Design Space Exploration: the nbgrader source, built cell by cell.
+"""Lab 11: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab11.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab11``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab11"
 
@@ -197,8 +197,7 @@ show(ParameterPanel({'gpus': [1024, 512, 256, 128, 64]}, best_under))
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 11: Design Space Exploration",
-                 "How do I search for the best configuration without nested loops?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. Nested loops vs one vectorised call\n\nThe obvious search is four "
                 "nested loops calling the solver once per configuration. The cell below "
@@ -212,40 +211,27 @@ def build():
                 "micro-batches, layers that do not split into stages), and many do not fit "
                 "in a GPU's memory. Start with the simplest idea, pure data parallelism:"),
         *L.code(LAB, "oom", OOM),
-        *L.predict(LAB, "memory_removed", "memory_removed",
-                   "among the configurations that need at most 1,024 GPUs and break no "
-                   "rule, how many does the memory-fit constraint remove?",
+        *L.predict(LAB, "memory_removed",
                    "step = training_step(model, node, tp=result.points['tp'], "
                    "pp=result.points['pp'],\n"
                    "                     dp=result.points['dp'], "
                    "micro_batch=result.points['micro_batch'],\n"
                    "                     global_batch=global_batch, seq_len=seq_len)\n"
                    "memory_removed = int(np.sum((step.reason == 'memory') & "
-                   "(step.devices <= max_gpus)))", 2, "a count of configurations"),
-        *L.reveal_cell(LAB, "memory_removed"),
+                   "(step.devices <= max_gpus)))", 2),
         *L.code(LAB, "funnel", FUNNEL),
         *L.text("## 3. Which family wins?\n\nAmong the feasible configurations, which has "
                 "the shortest step? The solver charges compute at the GPU's dense BF16 peak "
                 "and overlaps no communication with it (an upper bound on what "
                 "communication costs), so the step times are optimistic, but the ranking is "
                 "what a first-principles model can tell you."),
-        *L.predict(LAB, "family", "family",
-                   "which family has the shortest step: `'pipeline'` (TP inside a node, "
-                   "PP > 1, DP for the rest), `'tp_dp'` (TP = 8 filling the node, PP = 1, DP "
-                   "across nodes), `'dp_only'` (TP = 1, PP = 1) or `'tp_across_nodes'` (TP "
-                   "wider than a node)?",
+        *L.predict(LAB, "family",
                    "best = result.best\n"
                    "family = 'pipeline' if best['pp'] > 1 else ('dp_only' if best['tp'] == 1 "
                    "else 'tp_dp')", 2),
-        *L.reveal_cell(LAB, "family"),
-        *L.predict(LAB, "best_step", "best_step",
-                   "the step time of the fastest feasible configuration",
-                   "best_step = result.best['step_s']", 2, "seconds"),
-        *L.reveal_cell(LAB, "best_step"),
-        *L.predict(LAB, "best_tokens_per_s", "best_tokens_per_s",
-                   "the training throughput of that configuration",
-                   "best_tokens_per_s = result.best['tokens_per_s']", 1, "tokens per second"),
-        *L.reveal_cell(LAB, "best_tokens_per_s"),
+        *L.predict(LAB, "best_step", "best_step = result.best['step_s']", 2),
+        *L.predict(LAB, "best_tokens_per_s",
+                   "best_tokens_per_s = result.best['tokens_per_s']", 1),
         *L.code(LAB, "top", TOP),
         *L.text("Why does a pipeline beat TP = 8 with no pipeline? Compare the fastest "
                 "configuration with the fastest one that has no pipeline, term by term:"),
@@ -268,27 +254,18 @@ def build():
                 "least as fast *and* at least as cheap, and better on one of the two. "
                 "Write that filter for a small list first (return 1 or 0; points with "
                 "exactly the same time and cost do not dominate each other)."),
-        *L.implement(LAB, "pareto_fn", "on_front",
-                     "`on_front(i, times, costs)` returning 1 if point `i` is on the Pareto "
-                     "front of the lists `times` and `costs` (both minimised), else 0",
+        *L.implement(LAB, "pareto_fn",
                      "def on_front(i, times, costs):\n"
                      "    for t, c in zip(times, costs):\n"
                      "        if t <= times[i] and c <= costs[i] and (t < times[i] or c < costs[i]):\n"
                      "            return 0\n"
                      "    return 1", 2),
         *L.code(LAB, "check-filter", CHECK_FILTER),
-        *L.predict(LAB, "pareto_points", "pareto_points",
-                   "how many configurations lie on the Pareto front between step time and "
-                   "cost per step?",
-                   "pareto_points = len(result.pareto_front)", 1, "a count"),
-        *L.reveal_cell(LAB, "pareto_points"),
-        *L.predict(LAB, "front_trade", "front_trade",
-                   "compared with the cheapest point of the front, what does the fastest "
-                   "point buy its speed with: `'more_gpus'` or `'fewer_gpus'`?",
+        *L.predict(LAB, "pareto_points", "pareto_points = len(result.pareto_front)", 1),
+        *L.predict(LAB, "front_trade",
                    "front = result.pareto_front\n"
                    "front_trade = 'more_gpus' if front[0]['devices'] > front[-1]['devices'] "
                    "else 'fewer_gpus'", 1),
-        *L.reveal_cell(LAB, "front_trade"),
         *L.code(LAB, "pareto-plot", PARETO_PLOT),
         *L.text("### Explore: a smaller cluster\n\nCap the number of GPUs: the constraint "
                 "changes, the space does not, and the search is still one call (in plain "
@@ -318,4 +295,4 @@ def build():
                    "evaluates the whole space in one vectorised call, so the constraint and "
                    "the objective, not the loop, are what you write."),
     ]
-    return cells.notebook(blocks, "Lab 11: Design Space Exploration")
+    return L.notebook(LAB, blocks)

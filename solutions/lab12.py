@@ -1,9 +1,9 @@
-"""Lab 12, Full-Stack Audit: LLaMA-70B Training: the nbgrader source, built cell by cell.
+"""Lab 12: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab12.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab12``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab12"
 
@@ -217,95 +217,66 @@ for spec, field, label in inputs:
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 12: Full-Stack Audit: LLaMA-70B Training",
-                 "What does a complete systems analysis look like?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 0. The assumptions\n\nEvery default the audit uses is a cited "
                 "assumption of the zoo (the full sources are listed at the end). You will "
                 "need these values for your estimates:"),
         *L.code(LAB, "assumptions", ASSUMPTIONS),
         *L.text("## 1. Algorithm: how much work?"),
-        *L.predict(LAB, "algorithm_wall", "algorithm_wall",
-                   "which algorithm-layer wall sets how much work the run is: "
-                   "`'scaling_laws'`, `'quantization'` or `'reasoning'`?",
+        *L.predict(LAB, "algorithm_wall",
                    "algorithm_wall = short[audit(config).binding_walls['algorithm']]", 1),
-        *L.reveal_cell(LAB, "algorithm_wall"),
         *L.code(LAB, "budget", BUDGET),
         *L.text("## 2. Node and fleet: how is the model split, and what binds a step?"),
         *L.code(LAB, "plan", PLAN),
-        *L.predict(LAB, "node_wall", "node_wall",
-                   "which node-layer wall binds a training step on one GPU: `'compute'`, "
-                   "`'capacity'` or `'bandwidth'`?",
+        *L.predict(LAB, "node_wall",
                    "node_wall = short[audit(config).binding_walls['node']]", 1),
-        *L.reveal_cell(LAB, "node_wall"),
-        *L.predict(LAB, "fleet_wall", "fleet_wall",
-                   "which term is the largest part of a training step on your cluster: "
-                   "`'compute'`, `'communication'`, `'synchronization'` or `'reliability'`?",
+        *L.predict(LAB, "fleet_wall",
                    "step = training_step(model, node, tp=plan['tp'], pp=plan['pp'], "
                    "dp=plan['dp'], micro_batch=1,\n"
                    "                     global_batch=plan['global_batch'], seq_len=seq_len)\n"
                    "fleet_wall = short[str(step.binding_wall)]", 1),
-        *L.reveal_cell(LAB, "fleet_wall"),
         *L.code(LAB, "breakdown", BREAKDOWN),
         *L.code(LAB, "scale-plot", SCALE_PLOT),
         *L.text("## 3. Time: days and GPU-hours\n\nThe audit times the run from the MFU "
                 "assumption (measured on a real run), not from the idealised step above, "
                 "and then divides by the goodput left after failures. Write that equation "
                 "first."),
-        *L.implement(LAB, "days_fn", "training_days",
-                     "`training_days(flops, devices, peak_flops, mfu, lost_fraction)` "
-                     "returning the wall-clock days of a run",
+        *L.implement(LAB, "days_fn",
                      "def training_days(flops, devices, peak_flops, mfu, lost_fraction):\n"
-                     "    return flops / (devices * peak_flops * mfu) / (1 - lost_fraction) / 86400",
-                     1),
-        *L.predict(LAB, "days", "days", "the wall-clock time of the run",
+                     "    return flops / (devices * peak_flops * mfu) / (1 - lost_fraction) / 86400", 1),
+        *L.predict(LAB, "days",
                    "flops = training_flops(model, CHINCHILLA_TOKENS_PER_PARAM * "
                    "model.active_params, seq_len=seq_len).model_flops\n"
                    "mfu = catalog.get_assumption('mfu-training-dense').value\n"
                    "lost = training_reliability(model, devices, "
                    "gpus_per_node=node.accelerators).lost_fraction\n"
-                   "days = flops / (devices * gpu.peak('bf16') * mfu) / (1 - lost) / 86400",
-                   1, "days"),
-        *L.reveal_cell(LAB, "days"),
+                   "days = flops / (devices * gpu.peak('bf16') * mfu) / (1 - lost) / 86400", 1),
         *L.code(LAB, "reliability", RELIABILITY),
-        *L.predict(LAB, "gpu_hours", "gpu_hours", "the GPU-hours of the run",
-                   "gpu_hours = audit(config).figures['days'] * 24 * devices", 1, "hours"),
-        *L.reveal_cell(LAB, "gpu_hours"),
+        *L.predict(LAB, "gpu_hours",
+                   "gpu_hours = audit(config).figures['days'] * 24 * devices", 1),
         *L.text("## 4. Data: can storage feed the cluster?\n\nEach token is stored as a "
                 "4-byte id; each node reads its share from local NVMe."),
-        *L.predict(LAB, "data_wall", "data_wall",
-                   "which data-layer wall binds the run: `'none'`, `'storage'` or "
-                   "`'transformation'`?",
+        *L.predict(LAB, "data_wall",
                    "data_wall = short[audit(config).binding_walls['data']]", 1),
-        *L.reveal_cell(LAB, "data_wall"),
         *L.code(LAB, "data", DATA),
         *L.text("## 5. Ops: energy, carbon and cost\n\nThe GPUs draw the training power "
                 "fraction of their rating, the hosts their share of the node's power, and "
                 "the facility adds its PUE. Carbon adds the grid's intensity and the GPUs' "
                 "embodied carbon, amortised over their service life."),
-        *L.predict(LAB, "energy_mwh", "energy_mwh",
-                   "the facility energy of the run, with your region's PUE",
+        *L.predict(LAB, "energy_mwh",
                    "days = audit(config).figures['days']\n"
                    "energy_mwh = float(run_energy(devices, days * 86400, node=node, "
-                   "pue=region.pue).facility_energy_mwh)", 1, "MWh"),
-        *L.reveal_cell(LAB, "energy_mwh"),
-        *L.predict(LAB, "co2e_t", "co2e_t",
-                   "the carbon footprint of the run, operational + embodied",
+                   "pue=region.pue).facility_energy_mwh)", 1),
+        *L.predict(LAB, "co2e_t",
                    "energy = run_energy(devices, audit(config).figures['days'] * 86400, "
                    "node=node, pue=region.pue)\n"
-                   "co2e_t = float(footprint(energy, region).total_t)", 1, "tCO2e"),
-        *L.reveal_cell(LAB, "co2e_t"),
-        *L.predict(LAB, "cost_usd", "cost_usd",
-                   "the cost of the run at on-demand cloud prices",
+                   "co2e_t = float(footprint(energy, region).total_t)", 1),
+        *L.predict(LAB, "cost_usd",
                    "energy = run_energy(devices, audit(config).figures['days'] * 86400, "
                    "node=node, pue=region.pue)\n"
-                   "cost_usd = float(run_cost(energy, node, region).total_usd)", 1, "USD"),
-        *L.reveal_cell(LAB, "cost_usd"),
-        *L.predict(LAB, "ops_wall", "ops_wall",
-                   "which ops-layer wall dominates the bill: `'cost'` (renting the GPUs), "
-                   "`'energy'` (electricity) or `'carbon'`?",
-                   "ops_wall = short[audit(config).binding_walls['ops']]", 1),
-        *L.reveal_cell(LAB, "ops_wall"),
+                   "cost_usd = float(run_cost(energy, node, region).total_usd)", 1),
+        *L.predict(LAB, "ops_wall", "ops_wall = short[audit(config).binding_walls['ops']]", 1),
         *L.code(LAB, "electricity", ELECTRICITY),
         *L.text("Where you train changes the carbon, not the cloud bill. The same run in "
                 "every region of the zoo:"),
@@ -314,11 +285,7 @@ def build():
                 "each hardware input of the step time (the GPU's peak, the NVLink and the "
                 "InfiniBand bandwidth) and measures the elasticity "
                 "d ln(step time) / d ln(input)."),
-        *L.predict(LAB, "upgrade", "upgrade",
-                   "which single upgrade shortens a step the most: `'peak_flops'`, "
-                   "`'scale_up_bandwidth'`, `'scale_out_bandwidth'` or `'hbm_capacity'`?",
-                   "upgrade = audit(config).most_valuable_upgrade", 1),
-        *L.reveal_cell(LAB, "upgrade"),
+        *L.predict(LAB, "upgrade", "upgrade = audit(config).most_valuable_upgrade", 1),
         *L.code(LAB, "elasticities", ELASTICITIES),
         *L.text("## 7. The audit table\n\nEvery cell below was predicted above before the "
                 "model revealed it."),
@@ -360,4 +327,4 @@ def build():
                    "elasticities say where money buys time: peak FLOP/s while compute binds, "
                    "the scale-out network once communication does."),
     ]
-    return cells.notebook(blocks, "Lab 12: Full-Stack Audit: LLaMA-70B Training")
+    return L.notebook(LAB, blocks)

@@ -1,9 +1,9 @@
-"""Lab 13, The Differential Explainer: the nbgrader source, built cell by cell.
+"""Lab 13: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab13.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab13``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab13"
 
@@ -115,56 +115,39 @@ show(ParameterPanel({'batch': (1, 2048, 1, 64)}, explain_batch))
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 13: The Differential Explainer",
-                 "Why didn't the hardware upgrade help (as much as the datasheet said)?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("Your model decodes on an A100 today; you move it to an H100. The set-up "
                 "printed three cases. For each one, predict the speedup (A100 step time / "
                 "H100 step time) and the wall that binds, then let the explainer say why."),
         *L.text("## Case A: one user at a time\n\nBatch 1, your scenario's context."),
-        *L.predict(LAB, "speedup_b1", "speedup_b1",
-                   "the decode speedup of the H100 over the A100 in case A",
+        *L.predict(LAB, "speedup_b1",
                    "a, b = case(1, context)\n"
-                   "speedup_b1 = a.latency_s / b.latency_s", 1, "a plain ratio"),
-        *L.reveal_cell(LAB, "speedup_b1"),
-        *L.predict(LAB, "regime_b1", "regime_b1",
-                   "which wall binds on each GPU in case A: `'memory'` (both), `'compute'` "
-                   "(both) or `'shift'` (a different wall on each)?",
+                   "speedup_b1 = a.latency_s / b.latency_s", 1),
+        *L.predict(LAB, "regime_b1",
                    "e = explain(*case(1, context))\n"
                    "regime_b1 = ('shift' if e.regime_shift else\n"
                    "             'memory' if e.wall_a == 'memory bandwidth' else 'compute')", 1),
-        *L.reveal_cell(LAB, "regime_b1"),
         *L.text("The explainer's account of case A:"),
         *L.code(LAB, "explain-a", EXPLAIN.format(batch=1, context="context")),
         *L.text("## Case B: a large batch of short requests\n\nYour scenario's large batch, "
                 "with the short context: the KV cache stays small while every weight read is "
                 "shared by the whole batch."),
-        *L.predict(LAB, "speedup_big", "speedup_big",
-                   "the decode speedup of the H100 over the A100 in case B",
+        *L.predict(LAB, "speedup_big",
                    "a, b = case(big_batch, short)\n"
-                   "speedup_big = a.latency_s / b.latency_s", 1, "a plain ratio"),
-        *L.reveal_cell(LAB, "speedup_big"),
-        *L.predict(LAB, "regime_big", "regime_big",
-                   "which wall binds on each GPU in case B: `'memory'`, `'compute'` or "
-                   "`'shift'`?",
+                   "speedup_big = a.latency_s / b.latency_s", 1),
+        *L.predict(LAB, "regime_big",
                    "e = explain(*case(big_batch, short))\n"
                    "regime_big = ('shift' if e.regime_shift else\n"
                    "              'memory' if e.wall_a == 'memory bandwidth' else 'compute')", 1),
-        *L.reveal_cell(LAB, "regime_big"),
         *L.code(LAB, "explain-b", EXPLAIN.format(batch="big_batch", context="short")),
         *L.text("## Case C: in between\n\nThe batch printed in the set-up lies between the "
                 "batch at which the A100 turns compute-bound and the one at which the H100 "
                 "does (the H100's ridge point is higher)."),
-        *L.predict(LAB, "speedup_shift", "speedup_shift",
-                   "the decode speedup of the H100 over the A100 in case C",
+        *L.predict(LAB, "speedup_shift",
                    "a, b = case(shift_batch, short)\n"
-                   "speedup_shift = a.latency_s / b.latency_s", 2, "a plain ratio"),
-        *L.reveal_cell(LAB, "speedup_shift"),
-        *L.predict(LAB, "shift_explanation", "shift_explanation",
-                   "which explanation fits the case C speedup? `'between'`: the wall shifts "
-                   "from compute (A100) to memory (H100), so the speedup lies between the two "
-                   "ratios; `'flops'`: it equals the FLOPS ratio; `'bandwidth'`: it equals the "
-                   "bandwidth ratio; `'slower'`: the H100 is slower because it is memory-bound",
+                   "speedup_shift = a.latency_s / b.latency_s", 2),
+        *L.predict(LAB, "shift_explanation",
                    "e = explain(*case(shift_batch, short))\n"
                    "low, high = sorted((e.compute_ratio, e.memory_ratio))\n"
                    "shift_explanation = ('slower' if e.speedup < 1 else\n"
@@ -172,15 +155,12 @@ def build():
                    "else\n"
                    "                     'flops' if e.wall_a == 'compute throughput' else "
                    "'bandwidth')", 2),
-        *L.reveal_cell(LAB, "shift_explanation"),
         *L.text("The explainer's account of case C, in its own generated words (every number "
                 "in it is computed):"),
         *L.code(LAB, "explain-c", EXPLAIN.format(batch="shift_batch", context="short")),
         *L.text("## The speedup as a formula\n\nWrite the speedup of device B over device A "
                 "for the same work from the two bounds on each device (no overheads)."),
-        *L.implement(LAB, "speedup_fn", "roofline_speedup",
-                     "`roofline_speedup(flops, bytes_moved, peak_a, bandwidth_a, peak_b, "
-                     "bandwidth_b)` returning $t_A / t_B$ (FLOPs, bytes, FLOP/s and bytes/s)",
+        *L.implement(LAB, "speedup_fn",
                      "def roofline_speedup(flops, bytes_moved, peak_a, bandwidth_a, peak_b,\n"
                      "                     bandwidth_b):\n"
                      "    t_a = max(flops / peak_a, bytes_moved / bandwidth_a)\n"
@@ -230,4 +210,4 @@ def build():
                    "ratios. The differential explainer makes this bookkeeping explicit and "
                    "quotes the numbers; it compares nothing that does not fit in memory."),
     ]
-    return cells.notebook(blocks, "Lab 13: The Differential Explainer")
+    return L.notebook(LAB, blocks)

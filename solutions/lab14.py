@@ -1,9 +1,9 @@
-"""Lab 14, Composable Pipelines & Callbacks: the nbgrader source, built cell by cell.
+"""Lab 14: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab14.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab14``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab14"
 
@@ -191,66 +191,36 @@ except PipelineError:
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 14: Composable Pipelines & Callbacks",
-                 "How do I chain solvers and hook into them?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. What the stages produce\n\nFollow your run through the table above: "
                 "the training time from $6ND$, the power of the GPUs and of the hosts, the "
                 "region's PUE, then its grid intensity."),
-        *L.predict(LAB, "energy_mwh", "energy_mwh",
-                   "the facility energy of your training run (the `energy_mwh` the energy "
-                   "stage adds)",
-                   "energy_mwh = training_pipeline().run(**run_inputs)['energy_mwh']", 2, "MWh"),
-        *L.reveal_cell(LAB, "energy_mwh"),
-        *L.predict(LAB, "co2e_t", "co2e_t",
-                   "the carbon footprint of your run (the `co2e_t` the carbon stage adds: "
-                   "grid emissions plus the embodied share of the GPUs)",
-                   "co2e_t = training_pipeline().run(**run_inputs)['co2e_t']", 2, "tCO2e"),
-        *L.reveal_cell(LAB, "co2e_t"),
+        *L.predict(LAB, "energy_mwh",
+                   "energy_mwh = training_pipeline().run(**run_inputs)['energy_mwh']", 2),
+        *L.predict(LAB, "co2e_t",
+                   "co2e_t = training_pipeline().run(**run_inputs)['co2e_t']", 2),
         *L.text("A `LogCallback` prints one line per stage, and the result keeps the "
                 "pipeline's own history: which stage added which values."),
         *L.code(LAB, "log-run", LOG_RUN),
         *L.text("## 2. The contract\n\nYou want a stage that prices carbon: it reads "
                 "`co2e_t` and an input `carbon_price_per_t`. Place it in the wrong spot, or "
                 "let it return a value that already exists, and what does the pipeline do?"),
-        *L.predict(LAB, "missing_input", "missing_input",
-                   "the carbon-price stage is inserted *before* `carbon`, so no `co2e_t` "
-                   "exists yet when it runs. What happens: `'error'` (a PipelineError naming "
-                   "the stage, before it runs), `'zero'` (co2e_t reads as 0), `'skip'` (the "
-                   "stage is skipped) or `'crash'` (a bare KeyError inside the stage)?",
-                   MISSING_SOLUTION, 1),
-        *L.reveal_cell(LAB, "missing_input"),
+        *L.predict(LAB, "missing_input", MISSING_SOLUTION, 1),
         *L.code(LAB, "missing-banner", MISSING_BANNER),
-        *L.predict(LAB, "overwrite", "overwrite",
-                   "a stage after `carbon` returns its own, halved `co2e_t` (\"offsets\"). "
-                   "What happens: `'error'`, `'replaced'` (the new value wins) or `'kept'` "
-                   "(the new value is ignored)?", OVERWRITE_SOLUTION, 1),
-        *L.reveal_cell(LAB, "overwrite"),
+        *L.predict(LAB, "overwrite", OVERWRITE_SOLUTION, 1),
         *L.text("## 3. Write a stage\n\nA carbon price turns tonnes into dollars: "
                 "$\\text{carbon\\_usd} = \\text{co2e\\_t} \\times \\text{carbon\\_price\\_per\\_t}$ "
                 "(the carbon term of the cost solver, wall 19). The price arrives as a run "
                 "input: `pipeline.run(..., carbon_price_per_t=price)`."),
-        *L.implement(LAB, "carbon_price_stage", "carbon_price_stage",
-                     "`carbon_price_stage`, a `FunctionStage(name, function, requires)` that "
-                     "adds `carbon_usd` (USD) and nothing else that exists. It is graded by "
-                     "inserting it after `'carbon'` in `training_pipeline()` for generated "
-                     "models, token budgets, GPU counts, regions and prices, and comparing "
-                     "with the cost solver; it must declare every value it reads in `requires`.",
-                     STAGE_SOLUTION, 3),
+        *L.implement(LAB, "carbon_price_stage", STAGE_SOLUTION, 3),
         *L.code(LAB, "stage-run", STAGE_RUN),
         *L.text("### The same run, everywhere\n\nOnly the carbon stage (and the PUE in the "
                 "energy stage) depends on the region; the compute bill does not."),
         *L.code(LAB, "region-plot", REGION_PLOT),
         *L.code(LAB, "panel", PANEL),
         *L.text("## 4. Write a callback"),
-        *L.implement(LAB, "stage_recorder", "StageRecorder",
-                     "`StageRecorder`, a `Callback` subclass whose instances keep "
-                     "`self.records`: one `(stage name, sorted list of the keys the stage "
-                     "produced, seconds the stage took)` per stage, in order. Time each stage "
-                     "from `before_stage` to `after_stage`, and change nothing in the "
-                     "context. It is graded on the training pipeline and on generated test "
-                     "pipelines (one stage in each sleeps), against the pipeline's history.",
-                     RECORDER_SOLUTION, 2),
+        *L.implement(LAB, "stage_recorder", RECORDER_SOLUTION, 2),
         *L.code(LAB, "recorder-run", RECORDER_RUN),
         *L.reflect(LAB, "overwrite",
                    "The pipeline refuses a stage that overwrites `co2e_t`, even to 'correct' "
@@ -274,4 +244,4 @@ def build():
                    "requirements, no overwrites) is what makes a custom stage safe to insert, "
                    "and callbacks observe without touching the numbers."),
     ]
-    return cells.notebook(blocks, "Lab 14: Composable Pipelines & Callbacks")
+    return L.notebook(LAB, blocks)

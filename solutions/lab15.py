@@ -1,9 +1,9 @@
-"""Lab 15, Custom Hardware & Solvers: the nbgrader source, built cell by cell.
+"""Lab 15: the notebook, built cell by cell from the blocks (title, question and prompts
+come from its spec, graders/lab15.py).
 
 Regenerate the notebooks with ``python scripts/build_labs.py lab15``."""
 
-from mlsysim_lab import lab_cells as L
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import blocks as L
 
 LAB = "lab15"
 
@@ -208,48 +208,28 @@ else:
 
 def build():
     blocks = [
-        *L.intro(LAB, "Lab 15: Custom Hardware & Solvers",
-                 "How do I add a new accelerator or my own solver?", RECAP),
+        *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
         *L.text("## 1. Your device as a spec\n\nRegister a `Reference` for your datasheet "
                 "(`references.register(Reference(key=..., title=..., publisher=..., year=...))`), "
                 "then build the `Accelerator`. Enter each figure in the unit the datasheet "
                 "prints times a multiplier from `catalog.hardware` (`400 * TFLOPS`, `96 * GB`, "
                 "`4.8 * TB` for TB/s): the spec stores base units."),
-        *L.implement(LAB, "accelerator", "my_accelerator",
-                     "`my_accelerator`, a `catalog.Accelerator` with your datasheet's figures "
-                     "(FP16, BF16 and FP8 peaks, memory, bandwidth, TDP), a new id, and every "
-                     "figure cited by a reference you registered (not another device's "
-                     "datasheet). The grader re-validates it, checks the figures and, for "
-                     "generated batches and contexts, that `decode_step` on it is never faster "
-                     "than reading the weights once and that its ridge is peak / bandwidth.",
-                     SPEC_SOLUTION, 3),
+        *L.implement(LAB, "accelerator", SPEC_SOLUTION, 3),
         *L.text("A zoo is a `Registry`. Add your device to a local one (the shipped zoo files "
                 "stay untouched): lookups, aliases and collisions work as for any entry."),
         *L.code(LAB, "local-zoo", LOCAL_ZOO),
         *L.text("## 2. What validation guarantees"),
-        *L.predict(LAB, "rejected", "rejected",
-                   "four variants of your spec are built. Which one does validation reject: "
-                   "`'unsourced'` (memory_bandwidth has no source), `'no_tdp'` (no TDP), "
-                   "`'fp16_only'` (only an FP16 peak) or `'small'` (memory a sixteenth of your "
-                   "model's FP16 weights)?", REJECTED_SOLUTION, 1),
-        *L.reveal_cell(LAB, "rejected"),
+        *L.predict(LAB, "rejected", REJECTED_SOLUTION, 1),
         *L.code(LAB, "invalid-banner", INVALID_BANNER),
         *L.text("## 3. Your device on the roofline"),
-        *L.predict(LAB, "ridge", "ridge", "the FP16 ridge point of your device",
-                   RIDGE_SOLUTION, 2, "FLOP/byte"),
-        *L.reveal_cell(LAB, "ridge"),
-        *L.predict(LAB, "decode_ms", "decode_ms",
-                   "the time of one decode step of your model on your device (batch 1, "
-                   "1,024 tokens of context, FP16)",
+        *L.predict(LAB, "ridge", RIDGE_SOLUTION, 2),
+        *L.predict(LAB, "decode_ms",
                    "decode_ms = float(decode_step(model, my_accelerator, batch=1, "
-                   "context=1024).latency_s) * 1e3", 2, "ms"),
-        *L.reveal_cell(LAB, "decode_ms"),
-        *L.predict(LAB, "decode_regime", "decode_regime",
-                   "which wall binds that step: `'memory'` or `'compute'`?",
+                   "context=1024).latency_s) * 1e3", 2),
+        *L.predict(LAB, "decode_regime",
                    "decode_regime = decode_step(model, my_accelerator, batch=1, "
                    "context=1024).bottleneck", 1),
-        *L.reveal_cell(LAB, "decode_regime"),
         *L.code(LAB, "roofline", ROOFLINE),
         *L.text("A valid spec is not a promise that a workload fits: that is the solver's "
                 "feasibility gate."),
@@ -259,12 +239,7 @@ def build():
                 "seconds at an average power `power_w`,\n\n"
                 "$$\\frac{E}{\\text{token}} = \\frac{P \\cdot t_\\text{step} \\cdot "
                 "\\text{PUE}}{\\text{tokens}}.$$"),
-        *L.implement(LAB, "energy_solver", "energy_per_token_j",
-                     "`energy_per_token_j(power_w, step_s, tokens, pue)` in joules, with a "
-                     "docstring that states its equation, registered with "
-                     "`register_solver(wall_number, energy_per_token_j)` on the right wall. "
-                     "It is graded against the energy solver `run_energy` on generated powers, "
-                     "step times, token counts and PUEs.", SOLVER_SOLUTION, 2),
+        *L.implement(LAB, "energy_solver", SOLVER_SOLUTION, 2),
         *L.code(LAB, "taxonomy", TAXONOMY),
         *L.code(LAB, "energy-plot", ENERGY_PLOT),
         *L.reflect(LAB, "citations",
@@ -289,4 +264,4 @@ def build():
                    "solver you register joins its wall only with a documented equation, and "
                    "is trusted only once property tests agree with the reference."),
     ]
-    return cells.notebook(blocks, "Lab 15: Custom Hardware & Solvers")
+    return L.notebook(LAB, blocks)

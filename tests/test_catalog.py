@@ -135,3 +135,18 @@ def test_asking_for_a_missing_peak_is_an_error_not_a_fallback():
 def test_figures_convert_to_quantities():
     bandwidth = catalog.get_hardware("h100").quantity("memory_bandwidth")
     assert bandwidth.to("TB/s").magnitude == pytest.approx(3.35)
+
+
+def test_a_device_replaced_in_the_zoo_is_not_served_from_a_stale_cache():
+    from mlsysim_lab.walls.node import decode_step
+
+    original = catalog.get_hardware("l4")
+    before = decode_step("llama-3-8b", "l4", batch=1, context=128).latency_s
+    try:
+        catalog.hardware.add(original.model_copy(update={
+            "memory_bandwidth": original.memory_bandwidth * 2}))
+        after = decode_step("llama-3-8b", "l4", batch=1, context=128).latency_s
+        assert after < before
+    finally:
+        catalog.hardware.add(original)
+    assert decode_step("llama-3-8b", "l4", batch=1, context=128).latency_s == before

@@ -3,12 +3,15 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from mlsysim_lab import catalog
 from mlsysim_lab.cli import main
 from mlsysim_lab.walls.node import decode_step
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(capsys, *args):
@@ -95,7 +98,7 @@ def test_course_init_needs_the_instructor_sources(capsys, tmp_path):
 def test_course_init_writes_a_ready_course(capsys, tmp_path):
     import nbformat
 
-    from mlsysim_lab import notebook_cells as cells
+    from mlsysim_lab.course import cells
 
     sources = tmp_path / "solutions"
     sources.mkdir()
@@ -118,7 +121,10 @@ def test_grade_outside_a_course_is_a_clear_error(capsys, tmp_path):
 def test_labs_list_and_paths(capsys):
     assert main(["labs", "list", "--json"]) == 0
     labs = json.loads(capsys.readouterr().out)
-    assert [lab["id"] for lab in labs] == [f"lab{i:02d}" for i in range(16)]
+    specs = sorted(p.stem for folder in (ROOT / "graders", ROOT / "tests" / "fixtures" / "graders")
+                   for p in folder.glob("*.py"))
+    assert [lab["id"] for lab in labs] == specs
+    assert all(lab["available"] for lab in labs if lab["id"].startswith("lab"))
     assert main(["labs", "list", "--path", "conference"]) == 0
     out = capsys.readouterr().out
     assert out.index("lab00") < out.index("lab09") < out.index("lab06") < out.index("lab12")
@@ -143,7 +149,7 @@ def test_labs_notes_come_from_the_item_specs(capsys):
 def test_labs_fetch_sets_the_students_id_once(capsys, tmp_path):
     from mlsysim_lab.grading import open_lab
     from mlsysim_lab.grading.grade import scenario_for
-    from mlsysim_lab.grading.registry import load_lab
+    from mlsysim_lab.grading.specs import load_lab
 
     assert main(["labs", "fetch", "lab01", str(tmp_path), "--student", "alice"]) == 0
     assert "student alice" in capsys.readouterr().out

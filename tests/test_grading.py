@@ -12,7 +12,7 @@ from mlsysim_lab.grading import (Absolute, Band, Banded, OrderOfMagnitude, Relat
 from mlsysim_lab.grading.answers import AnswerProblem, read_answer
 from mlsysim_lab.grading.grade import key_for, scenario_for
 from mlsysim_lab.grading.nbcheck import check, check_function
-from mlsysim_lab.grading.registry import load_lab
+from mlsysim_lab.grading.specs import load_lab
 from mlsysim_lab.grading.scenario import all_scenarios, draw, student_id
 from mlsysim_lab.units import quantity
 from mlsysim_lab.walls.node import decode_step

@@ -13,12 +13,12 @@ import shutil
 import nbformat
 import pytest
 
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import cells
 from mlsysim_lab.course import grade_report, init_course, nbgrader, read_records
 from mlsysim_lab.course.kernels import execute_notebook
 from mlsysim_lab.grading.grade import scenario_for
 from mlsysim_lab.grading.ledger import Ledger
-from mlsysim_lab.grading.registry import load_lab
+from mlsysim_lab.grading.specs import load_lab
 from mlsysim_lab.walls.node import decode_step
 
 POINTS = {"decode_ms": 2, "intensity": 2, "regime": 1, "ridge_fn": 2}

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from hypothesis import given, strategies as st
 
-from mlsysim_lab import notebook_cells as cells
+from mlsysim_lab.course import cells
 from mlsysim_lab.course import submission
 from mlsysim_lab.grading import RevealBeforePrediction, open_lab
 from mlsysim_lab.grading.answers import AnswerProblem, read_answer
@@ -16,7 +16,7 @@ from mlsysim_lab.grading.grade import scenario_for
 from mlsysim_lab.grading.isolated import check_in_isolation, forbidden_use
 from mlsysim_lab.grading.ledger import Ledger, LedgerError, ledger_path
 from mlsysim_lab.grading.records import Unreadable, decode, encode
-from mlsysim_lab.grading.registry import load_lab
+from mlsysim_lab.grading.specs import load_lab
 from mlsysim_lab.grading.verdict import (Evidence, PredictionCredit, computed_with_code,
                                          score_submission)
 from mlsysim_lab.units import quantity

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNNER = r'''
 import json, sys, nbformat
 from pathlib import Path
-from nbclient import NotebookClient
 import mlsysim_lab
-from mlsysim_lab.lab_files import listing, notebook_path, run
+from mlsysim_lab.course.lab_files import listing, notebook_path, run
+from mlsysim_lab.course.kernels import execute_notebook
 assert "site-packages" in mlsysim_lab.__file__, mlsysim_lab.__file__
 import time
 report = {}
@@ -29,7 +29,7 @@ for lab in listing():
     assert "site-packages" in str(path), path
     solution = nbformat.read(Path(sys.argv[1]) / f"{lab.id}.ipynb", as_version=4)
     start = time.perf_counter()
-    NotebookClient(solution, timeout=180, kernel_name="python3").execute()
+    execute_notebook(solution, Path.cwd(), timeout=180, allow_errors=False)
     report[lab.id] = round(time.perf_counter() - start, 2)
 seconds, lines = run("lab00")
 assert any("Your scenario" in line for line in lines), lines

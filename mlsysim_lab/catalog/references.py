@@ -49,6 +49,3 @@ def get(key: str) -> Reference:
 def is_known(key: str) -> bool:
     return key in _REFERENCES
 
-
-def all_references() -> dict[str, Reference]:
-    return dict(_REFERENCES)

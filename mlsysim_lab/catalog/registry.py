@@ -36,6 +36,7 @@ class Registry(Generic[SpecT]):
         self.kind = kind
         self._specs: dict[str, SpecT] = {}
         self._keys: dict[str, str] = {}
+        self.version = 0   # bumped by every add: caches keyed on it never go stale
 
     def add(self, spec: SpecT) -> SpecT:
         for key in (spec.id, *spec.aliases):
@@ -45,6 +46,7 @@ class Registry(Generic[SpecT]):
                 raise ValueError(f"{self.kind} id/alias {key!r} already names {owner!r}")
             self._keys[normal] = spec.id
         self._specs[spec.id] = spec
+        self.version += 1
         return spec
 
     def get(self, identifier: str | SpecT) -> SpecT:

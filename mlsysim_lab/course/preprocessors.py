@@ -33,9 +33,8 @@ from traitlets import Enum, Float, Integer
 from mlsysim_lab.course import submission
 from mlsysim_lab.course.kernels import use_ipc
 from mlsysim_lab.grading.isolated import check_in_isolation
-from mlsysim_lab.grading.items import ChoiceItem, NumericItem
 from mlsysim_lab.grading.ledger import Ledger, LedgerError, ledger_path, load_events
-from mlsysim_lab.grading.registry import load_lab
+from mlsysim_lab.grading.specs import load_lab
 from mlsysim_lab.grading.verdict import Evidence, PredictionCredit, score_submission
 
 METADATA_KEY = "mlsysim_lab"
@@ -203,7 +202,7 @@ class ScoreRecords(NbGraderPreprocessor):
     def _checks(self, nb: Any, resources: dict[str, Any], spec: Any,
                 cells: list[submission.GradedCell], ledger: Ledger) -> dict[str, tuple[float, str]]:
         jobs = [{"item": c.item, "variable": c.variable, "source": c.answer_source}
-                for c in cells if not isinstance(spec.item(c.item), (NumericItem, ChoiceItem))]
+                for c in cells if not spec.item(c.item).predictable]
         if not jobs:
             return {}
         notebook = f"{resources['nbgrader']['notebook']}.ipynb"

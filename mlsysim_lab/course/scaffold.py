@@ -15,9 +15,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from mlsysim_lab.course.preprocessors import AUTOGRADE, SANITIZE
+from mlsysim_lab.settings import environment
 
 _CHECKOUT_SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
@@ -57,17 +58,8 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
 
 
-@contextlib.contextmanager
-def _scripts_on_path() -> Iterator[None]:
-    previous = os.environ.get("PATH")
-    os.environ["PATH"] = _environment()["PATH"]
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("PATH", None)
-        else:
-            os.environ["PATH"] = previous
+def _scripts_on_path() -> contextlib.AbstractContextManager[None]:
+    return environment(PATH=_environment()["PATH"])
 
 
 class CourseError(RuntimeError):

@@ -139,7 +139,7 @@ def _run_job(job: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
     import io
 
     from mlsysim_lab.grading.grade import grade_item
-    from mlsysim_lab.grading.registry import load_lab
+    from mlsysim_lab.grading.specs import load_lab
 
     spec = load_lab(job["lab"])
     items = {cell["item"]: spec.item(cell["item"]) for cell in job["cells"]}

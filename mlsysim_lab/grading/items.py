@@ -1,8 +1,9 @@
 """Graded items and the lab spec that groups them.
 
-An item declares what is asked, the unit, the tolerance, and a *key function*: a call
-into the solver core that computes the key from the student's scenario at grading
-time. No item holds an expected number.
+An item declares what is asked, how the answer is written, the tolerance, and a *key
+function*: a call into the solver core that computes the key from the student's
+scenario at grading time. No item holds an expected number. Each kind of item knows how
+to read, check, grade, reveal and describe itself, so nothing else asks which kind it is.
 
     NumericItem("intensity", "Arithmetic intensity of one decode step", unit="FLOP/B",
                 key=lambda s: decode_step(s["model"], s["hardware"]).arithmetic_intensity)
@@ -16,17 +17,73 @@ time. No item holds an expected number.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
+from mlsysim_lab.grading.answers import AnswerProblem, read_answer, scale_hint
+from mlsysim_lab.grading.ranges import FloatRange, IntRange, Range, Values, smallest_failure
+from mlsysim_lab.grading.results import GradeResult, Reveal, number, ratio_text
 from mlsysim_lab.grading.scenario import Choice
 from mlsysim_lab.grading.tolerance import DEFAULT_POLICY, Relative, _Policy
 
 KeyFunction = Callable[[Mapping[str, Any]], Any]
 
+DEFAULT_FEEDBACK = {
+    "full": "Full credit: you said {answer}; the model says {key} ({ratio}). {tolerance}.",
+    "partial": "Partial credit ({credit:.0%}): you said {answer}; the model says {key} "
+               "({ratio}). Policy: {tolerance}.",
+    "zero": "No credit: you said {answer}; the model says {key} ({ratio}). Policy: {tolerance}.",
+}
+
+
+class _Prediction:
+    """What numeric and choice items share: they are predicted, committed, revealed."""
+
+    predictable: ClassVar[bool] = True
+    name: str
+
+    @property
+    def answer_name(self) -> str:
+        return self.name
+
+    def check_form(self, answer: Any) -> AnswerProblem | None:
+        parsed = self.parse(answer)  # type: ignore[attr-defined]
+        return parsed if isinstance(parsed, AnswerProblem) else None
+
+    def same(self, first: Any, second: Any) -> bool:
+        """Whether two answers say the same thing (4.8 ms and '0.0048 s' do)."""
+        a, b = self.parse(first), self.parse(second)  # type: ignore[attr-defined]
+        if isinstance(a, AnswerProblem) or isinstance(b, AnswerProblem):
+            return repr(first) == repr(second)
+        return a == b or (isinstance(a, float) and isinstance(b, float)
+                          and abs(a - b) <= 1e-9 * max(abs(a), abs(b)))
+
+
+class _Code:
+    """What function and code items share: the student writes code, checked by
+    properties, never predicted or revealed."""
+
+    predictable: ClassVar[bool] = False
+    name: str
+    variable: str
+
+    @property
+    def answer_name(self) -> str:
+        return self.variable or self.name
+
+    def answer_form(self) -> str:
+        return "code"
+
+    def check_form(self, answer: Any) -> AnswerProblem | None:
+        return None if answer is not None else AnswerProblem("no answer given")
+
+    def key_value(self, scenario: Mapping[str, Any]) -> None:
+        return None
+
 
 @dataclass(frozen=True)
-class NumericItem:
+class NumericItem(_Prediction):
     """A number with a unit, graded by a tolerance policy."""
 
     name: str
@@ -36,7 +93,52 @@ class NumericItem:
     tolerance: _Policy = DEFAULT_POLICY
     positive: bool = True
     feedback: Mapping[str, str] = field(default_factory=dict)
-    kind: str = "numeric"
+    hint: str = ""          # how to write the answer, when the unit does not say it
+
+    choices: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def answer_form(self) -> str:
+        return self.hint or (f"in {self.unit}" if self.unit else "a plain number")
+
+    def parse(self, answer: Any) -> float | AnswerProblem:
+        return read_answer(answer, self.unit, positive=self.positive)
+
+    def shown(self, answer: Any) -> str:
+        parsed = self.parse(answer)
+        return repr(answer) if isinstance(parsed, AnswerProblem) else number(parsed, self.unit)
+
+    def key_value(self, scenario: Mapping[str, Any]) -> float:
+        value = float(self.key(scenario))
+        if not math.isfinite(value):
+            raise ValueError(f"{self.name}: the key is {value} for scenario {dict(scenario)}; "
+                             "the scenario must be feasible")
+        return value
+
+    def grade(self, item_id: str, answer: Any, scenario: Mapping[str, Any]) -> GradeResult:
+        parsed = self.parse(answer)
+        if isinstance(parsed, AnswerProblem):
+            return GradeResult(item_id, 0.0, parsed.message, answer, well_formed=False)
+        key = self.key_value(scenario)
+        credit = self.tolerance.credit(parsed, key)
+        level = "full" if credit >= 1 else "partial" if credit > 0 else "zero"
+        template = {**DEFAULT_FEEDBACK, **self.feedback}[level]
+        message = template.format(answer=number(parsed, self.unit), key=number(key, self.unit),
+                                  ratio=ratio_text(parsed, key),
+                                  tolerance=self.tolerance.describe(), credit=credit,
+                                  unit=self.unit)
+        if credit < 1:
+            message += scale_hint(parsed, key, self.unit)
+        return GradeResult(item_id, credit, message, parsed, key)
+
+    def reveal(self, predicted: Any, scenario: Mapping[str, Any]) -> Reveal:
+        key = self.key_value(scenario)
+        factor = (max(predicted / key, key / predicted) if isinstance(predicted, float)
+                  and predicted > 0 and key > 0 else None)
+        return Reveal(self.name, predicted, key, self.unit, factor, None)
+
+    def describe(self) -> list[str]:
+        return [f"- **{self.name}** ({self.answer_form()}): {self.prompt}. "
+                f"Tolerance: {self.tolerance.describe()}."]
 
 
 @dataclass(frozen=True)
@@ -49,7 +151,7 @@ class Option:
 
 
 @dataclass(frozen=True)
-class ChoiceItem:
+class ChoiceItem(_Prediction):
     """Pick one option; the key function returns the correct option's label."""
 
     name: str
@@ -57,76 +159,173 @@ class ChoiceItem:
     options: tuple[Option, ...]
     key: KeyFunction
     feedback: Mapping[str, str] = field(default_factory=dict)
-    kind: str = "choice"
 
     def __post_init__(self) -> None:
         labels = [option.label for option in self.options]
         if len(set(labels)) != len(labels) or len(labels) < 2:
             raise ValueError(f"{self.name}: options need at least two distinct labels")
 
-    def option(self, label: str) -> Option | None:
-        wanted = str(label).strip().lower()
+    def option(self, label: Any) -> Option | None:
+        if not isinstance(label, str):
+            return None
+        wanted = label.strip().lower()
         return next((o for o in self.options if o.label.lower() == wanted), None)
 
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """(label, text) of each option, in order."""
+        return tuple((option.label, option.text) for option in self.options)
+
+    def answer_form(self) -> str:
+        labels = [f"`{option.label!r}`" for option in self.options]
+        return "one of " + ", ".join(labels[:-1]) + f" or {labels[-1]}"
+
+    def parse(self, answer: Any) -> str | AnswerProblem:
+        chosen = self.option(answer)
+        if chosen is None:
+            labels = ", ".join(repr(option.label) for option in self.options)
+            return AnswerProblem(f"got {answer!r}: expected one of the option labels {labels}")
+        return chosen.label
+
+    def shown(self, answer: Any) -> str:
+        return repr(answer)
+
+    def key_value(self, scenario: Mapping[str, Any]) -> str:
+        key = str(self.key(scenario))
+        if self.option(key) is None:
+            raise ValueError(f"{self.name}: the key {key!r} is not one of the options")
+        return key
+
+    def grade(self, item_id: str, answer: Any, scenario: Mapping[str, Any]) -> GradeResult:
+        chosen = self.parse(answer)
+        if isinstance(chosen, AnswerProblem):
+            return GradeResult(item_id, 0.0, chosen.message, answer, well_formed=False)
+        correct = self.option(self.key_value(scenario))
+        picked = self.option(chosen)
+        if picked is correct:
+            message = self.feedback.get("full", "Correct: {text}.").format(text=correct.text)
+            return GradeResult(item_id, 1.0, message, picked.label, correct.label)
+        misconception = picked.misconception or "not what the model shows"
+        message = self.feedback.get(
+            "zero", "Not this one: '{chosen}' reflects a common misconception: {misconception}. "
+                    "The model says: {text}.").format(chosen=picked.text,
+                                                      misconception=misconception,
+                                                      text=correct.text)
+        return GradeResult(item_id, 0.0, message, picked.label, correct.label,
+                           picked.misconception)
+
+    def reveal(self, predicted: Any, scenario: Mapping[str, Any]) -> Reveal:
+        key = self.key_value(scenario)
+        return Reveal(self.name, predicted, key, "", None, self.option(predicted) is self.option(key))
+
+    def describe(self) -> list[str]:
+        lines = [f"- **{self.name}** (choice): {self.prompt}"]
+        for option in self.options:
+            tag = f" *misconception: {option.misconception}*" if option.misconception else ""
+            lines.append(f"  - `{option.label}`: {option.text}{tag}")
+        return lines
+
 
 @dataclass(frozen=True)
-class FloatRange:
-    """Floats in [low, high], drawn log-uniformly when ``log`` (for physical scales)."""
-
-    low: float
-    high: float
-    log: bool = True
-
-
-@dataclass(frozen=True)
-class IntRange:
-    low: int
-    high: int
-
-
-@dataclass(frozen=True)
-class Values:
-    values: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class FunctionItem:
+class FunctionItem(_Code):
     """Implement a formula: compared with ``reference`` on inputs hypothesis draws from
-    ``arguments``, within ``tolerance``."""
+    ``arguments``, within ``tolerance``. ``variable`` is the function's name in the
+    notebook (default: the item's name)."""
 
     name: str
     prompt: str
     reference: Callable[..., float]
-    arguments: Mapping[str, FloatRange | IntRange | Values]
+    arguments: Mapping[str, Range]
     tolerance: _Policy = Relative(rtol=1e-6)
     examples: int = 60
-    kind: str = "function"
+    variable: str = ""
+
+    def check_form(self, answer: Any) -> AnswerProblem | None:
+        return None if callable(answer) else AnswerProblem(
+            f"expected a function, got {type(answer).__name__}")
+
+    def _mismatch(self, student: Callable[..., Any], arguments: dict[str, Any]) -> bool:
+        expected = float(self.reference(**arguments))
+        got = student(**arguments)
+        got = float(got.magnitude if hasattr(got, "magnitude") else got)
+        return not math.isfinite(got) or self.tolerance.credit(got, expected) < 1.0
+
+    def grade(self, item_id: str, answer: Any, scenario: Mapping[str, Any]) -> GradeResult:
+        """Full credit if the function matches the reference everywhere tried, else zero
+        with the smallest failing example."""
+        name = getattr(answer, "__name__", repr(answer))
+        if not callable(answer):
+            return GradeResult(item_id, 0.0, f"expected a function, got {type(answer).__name__}",
+                               name, well_formed=False)
+        example = smallest_failure(lambda args: self._mismatch(answer, args), self.arguments,
+                                   self.examples)
+        if example is None:
+            return GradeResult(item_id, 1.0, f"Full credit: your function matches the reference "
+                               f"on {self.examples} generated inputs "
+                               f"({self.tolerance.describe()}).", name)
+        expected = self.reference(**example)
+        try:
+            got: Any = answer(**example)
+        except Exception as error:  # report, never propagate
+            got = f"an error ({type(error).__name__}: {error})"
+        shown = ", ".join(f"{key}={value!r}" for key, value in example.items())
+        return GradeResult(item_id, 0.0, f"No credit: for {shown} your function gives {got!r}, "
+                           f"the reference gives {expected:.6g} ({self.tolerance.describe()}).",
+                           name)
+
+    def describe(self) -> list[str]:
+        return [f"- **{self.name}** (implement the formula): {self.prompt}. Checked on "
+                f"{self.examples} generated inputs, {self.tolerance.describe()}."]
 
 
 @dataclass(frozen=True)
-class CodeItem:
+class CodeItem(_Code):
     """Student code checked by ``grader``: a function of the student's object (a
     pipeline stage, a callback, a spec, a solver) returning (credit in [0, 1], message).
     The grader compares against the solver core, typically with hypothesis properties
-    (see :mod:`mlsysim_lab.grading.properties`). Like function items, code items give
-    their feedback in every mode."""
+    (see :mod:`mlsysim_lab.grading.properties`). ``variable`` is the object's name in
+    the notebook (default: the item's name)."""
 
     name: str
     prompt: str
     grader: Callable[[Any], tuple[float, str]]
-    kind: str = "code"
+    variable: str = ""
+
+    def grade(self, item_id: str, answer: Any, scenario: Mapping[str, Any]) -> GradeResult:
+        if answer is None:
+            return GradeResult(item_id, 0.0, "no answer given: write the code the cell above "
+                               "asks for", None, well_formed=False)
+        try:
+            credit, message = self.grader(answer)
+        except Exception as error:  # the student's object broke the checks: zero, no crash
+            credit, message = 0.0, f"your code raised {type(error).__name__}: {error}"
+        return GradeResult(item_id, max(0.0, min(1.0, float(credit))), message,
+                           getattr(answer, "__name__", type(answer).__name__))
+
+    def describe(self) -> list[str]:
+        return [f"- **{self.name}** (code, checked by properties against the solver): "
+                f"{self.prompt}."]
 
 
 Item = NumericItem | ChoiceItem | FunctionItem | CodeItem
 
+LEVELS = ("beginner", "intermediate", "advanced", "developer")
+
 
 @dataclass(frozen=True)
 class LabSpec:
-    """A lab's scenario parameters, items and instructor-facing notes."""
+    """A lab, once: what it is called and asks, who it is for, where it sits in the
+    learning paths (path name -> step), its scenario parameters and items, and the
+    instructor-facing notes. The CLI, the notes, the catalog and the notebook builder all
+    read it."""
 
     id: str
     title: str
     items: tuple[Item, ...]
+    question: str = ""
+    level: str = "intermediate"
+    walls: tuple[int, ...] = ()
+    paths: Mapping[str, int] = field(default_factory=dict)
     scenario: Mapping[str, Choice] = field(default_factory=dict)
     goals: tuple[str, ...] = ()
     minutes: int = 45
@@ -136,6 +335,10 @@ class LabSpec:
         names = [item.name for item in self.items]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.id}: item names repeat")
+        if self.level not in LEVELS:
+            raise ValueError(f"{self.id}: level {self.level!r} is not one of {', '.join(LEVELS)}")
+        if any(not 1 <= wall <= 22 for wall in self.walls):
+            raise ValueError(f"{self.id}: walls are numbered 1 to 22, got {self.walls}")
 
     def item(self, name: str) -> Item:
         for item in self.items:
@@ -143,3 +346,7 @@ class LabSpec:
                 return item
         raise KeyError(f"{self.id} has no item {name!r}; items: "
                        f"{', '.join(i.name for i in self.items)}")
+
+
+__all__ = ["ChoiceItem", "CodeItem", "FloatRange", "FunctionItem", "IntRange", "Item", "LabSpec",
+           "LEVELS", "NumericItem", "Option", "Values"]

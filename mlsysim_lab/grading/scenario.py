@@ -14,10 +14,11 @@ the scenario the ledger recorded and compares it with nbgrader's student id.
 from __future__ import annotations
 
 import hashlib
-import os
 from typing import Any, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from mlsysim_lab.settings import student_from_environment
 
 
 class Choice(BaseModel):
@@ -38,11 +39,7 @@ class Choice(BaseModel):
 
 def student_id() -> str | None:
     """The current student's id from the environment, or None (see the module doc)."""
-    explicit = os.environ.get("MLSYSIM_STUDENT_ID", "").strip()
-    if explicit:
-        return explicit
-    user = os.environ.get("JUPYTERHUB_USER", "").strip()
-    return user or None
+    return student_from_environment()
 
 
 def seed_for(lab_id: str, student: str) -> int:

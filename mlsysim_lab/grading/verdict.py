@@ -18,9 +18,8 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Sequence
 
-from mlsysim_lab.grading.answers import AnswerProblem, read_answer
-from mlsysim_lab.grading.grade import GradeResult, grade_item, number
-from mlsysim_lab.grading.items import ChoiceItem, Item, LabSpec, NumericItem
+from mlsysim_lab.grading.grade import GradeResult, grade_item
+from mlsysim_lab.grading.items import Item, LabSpec
 from mlsysim_lab.grading.ledger import Ledger
 from mlsysim_lab.grading.records import decode
 from mlsysim_lab.grading.scenario import draw
@@ -122,26 +121,6 @@ def computed_with_code(source: str) -> bool:
     return False
 
 
-def _shown(item: Item, value: Any) -> str:
-    if isinstance(item, NumericItem):
-        parsed = read_answer(value, item.unit, positive=item.positive)
-        if not isinstance(parsed, AnswerProblem):
-            return number(parsed, item.unit)
-    return repr(value)
-
-
-def _same(item: Item, first: Any, second: Any) -> bool:
-    if isinstance(item, NumericItem):
-        a = read_answer(first, item.unit, positive=item.positive)
-        b = read_answer(second, item.unit, positive=item.positive)
-        if isinstance(a, float) and isinstance(b, float):
-            return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
-        return repr(first) == repr(second)
-    if isinstance(item, ChoiceItem) and isinstance(first, str) and isinstance(second, str):
-        return first.strip().lower() == second.strip().lower()
-    return first == second
-
-
 def _prediction(lab: LabSpec, item: Item, evidence: Evidence, ledger: Ledger,
                 scenario: Mapping[str, Any], policy: PredictionCredit) -> ItemVerdict:
     commit = ledger.commits().get(item.name)
@@ -150,11 +129,11 @@ def _prediction(lab: LabSpec, item: Item, evidence: Evidence, ledger: Ledger,
     notes = ""
     if commit is not None:
         graded, source = decode(commit.get("answer")), "commit"
-        if answer is not None and not _same(item, graded, answer):
+        if answer is not None and not item.same(graded, answer):
             when = "after the reveal" if item.name in ledger.revealed() else "after the commit"
             flags.append(f"answer changed {when}")
-            notes = (f" Graded: your committed prediction {_shown(item, graded)}; your answer "
-                     f"cell now says {_shown(item, answer)} (changed {when}), which is not "
+            notes = (f" Graded: your committed prediction {item.shown(graded)}; your answer "
+                     f"cell now says {item.shown(answer)} (changed {when}), which is not "
                      "graded: a prediction counts as it was committed.")
     else:
         graded, source = answer, "answer cell"
@@ -172,9 +151,9 @@ def _prediction(lab: LabSpec, item: Item, evidence: Evidence, ledger: Ledger,
     if computed_with_code(evidence.answer_source):
         flags.append("answer computed with code")
     return ItemVerdict(item.name, _points(credit, evidence.points), evidence.points, credit,
-                       message + notes, _shown(item, graded), source,
-                       _shown(item, decode(commit.get("answer"))) if commit else None,
-                       _shown(item, answer) if evidence.answer is not None else None,
+                       message + notes, item.shown(graded), source,
+                       item.shown(decode(commit.get("answer"))) if commit else None,
+                       item.shown(answer) if evidence.answer is not None else None,
                        result.misconception, flags)
 
 
@@ -208,7 +187,7 @@ def score_submission(lab: LabSpec, student: str, ledger: Ledger, evidence: Seque
     items = []
     for found in evidence:
         item = lab.item(found.item)
-        if isinstance(item, (NumericItem, ChoiceItem)):
+        if item.predictable:
             items.append(_prediction(lab, item, found, ledger, scenario, policy))
         else:
             items.append(_checked(item, found))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from mlsysim_lab.grading.items import ChoiceItem, NumericItem
 from mlsysim_lab.grading.predict import Lab, RevealBeforePrediction
 
 
@@ -19,7 +18,7 @@ class PredictionCard:
         self.status = ""
         self._widget: Any = None
         if lab.has_prediction(item):
-            self.status = f"Committed: {lab.predictions[item]!r}"
+            self.status = f"Committed: {self.item.shown(lab.predictions[item])}. Locked."
 
     @property
     def committed(self) -> bool:
@@ -27,9 +26,10 @@ class PredictionCard:
 
     @property
     def text(self) -> str:
-        unit = f" ({self.item.unit})" if isinstance(self.item, NumericItem) and self.item.unit else ""
-        prompt = self.item.prompt.rstrip(".?!")
-        return f"Predict: {prompt}{unit}. " + (self.status or "Not committed yet.")
+        prompt = self.item.prompt.strip()
+        ending = "" if prompt.endswith(("?", ".", "!")) else "."
+        return (f"Predict: {prompt}{ending} ({self.item.answer_form()}) "
+                + (self.status or "Not committed yet."))
 
     def commit(self, value: Any) -> bool:
         """Commit a prediction; False (and a message in ``status``) if it is malformed
@@ -40,8 +40,7 @@ class PredictionCard:
             self.status = f"Not committed: {error}"
             self._refresh()
             return False
-        unit = f" {self.item.unit}" if isinstance(self.item, NumericItem) else ""
-        self.status = f"Committed: {stored!r}{unit}. Locked."
+        self.status = f"Committed: {self.item.shown(stored)}. Locked."
         self._refresh()
         return True
 
@@ -54,9 +53,9 @@ class PredictionCard:
     def _build(self) -> Any:
         import ipywidgets as widgets
 
-        if isinstance(self.item, ChoiceItem):
+        if self.item.choices:
             self._input = widgets.RadioButtons(
-                options=[(o.text, o.label) for o in self.item.options], value=None,
+                options=[(text, label) for label, text in self.item.choices], value=None,
                 description="", layout={"width": "max-content"})
         else:
             self._input = widgets.Text(placeholder=f"value in {self.item.unit}",

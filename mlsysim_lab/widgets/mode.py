@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
+
+from mlsysim_lab.settings import nbgrader_mode, plain_requested
 
 
 def plain_mode() -> bool:
     """Text instead of widgets: under nbgrader, outside a Jupyter kernel, or when the
     reader asks for it with ``MLSYSIM_PLAIN=1``."""
-    if os.environ.get("MLSYSIM_PLAIN", "").strip() not in ("", "0"):
-        return True
-    if os.environ.get("NBGRADER_EXECUTION"):
+    if plain_requested() or nbgrader_mode():
         return True
     try:
         from IPython import get_ipython

@@ -77,6 +77,11 @@ def _single_device(spec: Accelerator, math_precision: str) -> DeviceFigures:
                          spec.memory_capacity, spec.scale_up_bandwidth, scale_up_latency(spec))
 
 
-@functools.lru_cache(maxsize=512)
 def _named_device(identifier: str, math_precision: str) -> DeviceFigures:
+    return _cached_device(identifier, math_precision, catalog.hardware.version)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_device(identifier: str, math_precision: str, version: int) -> DeviceFigures:
+    """One lookup per id, precision and version of the hardware zoo."""
     return _single_device(catalog.get_hardware(identifier), math_precision)

@@ -44,11 +44,6 @@ class Roofline(NamedTuple):
     def time_s(self) -> Number:
         return self.bound_s + self.overhead_s
 
-    @property
-    def fraction_of_peak(self) -> Number:
-        """Achieved FLOP/s over peak FLOP/s: compute time / total time."""
-        return self.compute_s / self.time_s
-
     def as_dict(self) -> dict[str, Any]:
         return {name: vec.to_python(value) for name, value in self._asdict().items()}
 

@@ -1,4 +1,6 @@
-"""The student notebooks in the installed wheel: list, copy out, run headless."""
+"""The student notebooks: list, copy out, run headless. A lab's student notebook sits in
+the ``labs/`` folder beside the ``graders/`` folder its spec came from (in the wheel,
+in a checkout, or in a course developer's folder named by ``MLSYSIM_LAB_GRADERS``)."""
 
 from __future__ import annotations
 
@@ -7,22 +9,33 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mlsysim_lab.lab_catalog import LABS, PATHS, LabEntry, get_lab
-from mlsysim_lab.resources import labs_dir
+from mlsysim_lab.grading.items import LabSpec
+from mlsysim_lab.grading.specs import all_labs, available_labs, lab_id, learning_paths, load_lab, spec_path
 
 
-def notebook_path(lab: LabEntry) -> Path | None:
-    path = labs_dir() / f"{lab.id}.ipynb"
+def get_lab(identifier: str) -> LabSpec:
+    """A lab by id (``lab03``, ``03`` or ``3``)."""
+    wanted = lab_id(identifier)
+    if wanted not in available_labs():
+        labs = available_labs()
+        raise LookupError(f"no lab {identifier!r}; labs are {', '.join(labs) or 'none'}")
+    return load_lab(wanted)
+
+
+def notebook_path(lab: LabSpec) -> Path | None:
+    """The student notebook of a lab, beside its spec's folder."""
+    path = spec_path(lab.id).parent.parent / "labs" / f"{lab.id}.ipynb"
     return path if path.is_file() else None
 
 
-def listing(path: str | None = None) -> list[LabEntry]:
+def listing(path: str | None = None) -> list[LabSpec]:
     """The labs, or those of a learning path in its order."""
     if path is None:
-        return list(LABS)
-    if path not in PATHS:
-        raise LookupError(f"no learning path {path!r}; paths: {', '.join(PATHS)}")
-    return [get_lab(lab_id) for lab_id in PATHS[path]]
+        return all_labs()
+    paths = learning_paths()
+    if path not in paths:
+        raise LookupError(f"no learning path {path!r}; paths: {', '.join(paths)}")
+    return [load_lab(lab) for lab in paths[path]]
 
 
 def fetch(identifier: str, destination: str | Path = ".", *, force: bool = False,
@@ -36,7 +49,7 @@ def fetch(identifier: str, destination: str | Path = ".", *, force: bool = False
     if source is None:
         raise LookupError(f"{lab.id} ({lab.title}) is not available in this release yet")
     target = Path(destination)
-    if target.is_dir() or str(destination).endswith(("/", "\\")):
+    if target.is_dir() or target.suffix != ".ipynb":   # a folder, new or not
         target.mkdir(parents=True, exist_ok=True)
         target = target / source.name
     if target.exists() and not force:
@@ -53,7 +66,7 @@ def stamp(lab_id: str, folder: Path, student: str) -> None:
     """Record in the lab's ledger in ``folder`` that this notebook is ``student``'s;
     refused if the ledger already names someone else (their commits are in it)."""
     from mlsysim_lab.grading.ledger import Ledger
-    from mlsysim_lab.grading.registry import load_lab
+    from mlsysim_lab.grading.specs import load_lab
     from mlsysim_lab.grading.scenario import draw
 
     student = student.strip()

@@ -58,16 +58,65 @@ def student_notebooks(solutions: Path, labs: Sequence[str]) -> dict[str, str]:
         return released
 
 
+CATALOG_START, CATALOG_END = "<!-- lab catalog: generated from the specs -->", "<!-- end -->"
+
+
+def catalog_table(specs: Sequence[Any]) -> str:
+    """The markdown table of labs that labs/README.md carries, from the specs."""
+    from mlsysim_lab.walls.names import wall
+
+    rows = ["| lab | title | the question | level | minutes | walls |", "|---|---|---|---|---|---|"]
+    for spec in specs:
+        walls = ", ".join(f"{n} {wall(n)}" for n in spec.walls)
+        rows.append(f"| {spec.id} | {spec.title} | {spec.question} | {spec.level} | "
+                    f"{spec.minutes} | {walls} |")
+    return "\n".join(rows)
+
+
+def with_catalog(readme: str, specs: Sequence[Any]) -> str:
+    """``readme`` with its generated catalog section replaced by the current one."""
+    head, start, rest = readme.partition(CATALOG_START)
+    _, end, tail = rest.partition(CATALOG_END)
+    if not start or not end:
+        return readme.rstrip("\n") + f"\n\n{CATALOG_START}\n{catalog_table(specs)}\n{CATALOG_END}\n"
+    return f"{head}{CATALOG_START}\n{catalog_table(specs)}\n{CATALOG_END}{tail}"
+
+
 def build(repository: Path, labs: Sequence[str] | None = None) -> list[str]:
     """Write solutions/<lab>.ipynb and labs/<lab>.ipynb for the given labs (all by
-    default); returns the labs built."""
+    default), and the catalog in labs/README.md; returns the labs built."""
+    from mlsysim_lab.grading.specs import all_labs
+
     solutions = repository / "solutions"
+    (repository / "labs").mkdir(exist_ok=True)
     chosen = list(labs) if labs else sorted(p.stem for p in solutions.glob("lab*.py"))
     for lab in chosen:
         (solutions / f"{lab}.ipynb").write_text(text(source_notebook(solutions, lab)))
     for lab, content in student_notebooks(solutions, chosen).items():
         (repository / "labs" / f"{lab}.ipynb").write_text(content)
+    readme = repository / "labs" / "README.md"
+    current = readme.read_text() if readme.exists() else "# Student labs\n"
+    readme.write_text(with_catalog(current, [s for s in all_labs()
+                                             if (solutions / f"{s.id}.py").is_file()]))
     return chosen
 
 
-__all__ = ["build", "source_notebook", "student_notebooks"]
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m mlsysim_lab.course.build [--root FOLDER] [LAB ...]``: FOLDER holds
+    solutions/ and labs/ (default: this checkout); specs are found as usual (the
+    package's graders/ and MLSYSIM_LAB_GRADERS)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m mlsysim_lab.course.build")
+    parser.add_argument("labs", nargs="*")
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2])
+    args = parser.parse_args(argv)
+    print("built:", ", ".join(build(args.root, args.labs or None)))
+
+
+if __name__ == "__main__":
+    main()
+
+
+__all__ = ["build", "catalog_table", "main", "source_notebook", "student_notebooks",
+           "with_catalog"]

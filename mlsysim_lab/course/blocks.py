@@ -1,0 +1,103 @@
+"""The standard blocks every lab is built from, so all labs share one style:
+recap, scenario, predict (answer cell -> commit -> graded test), reveal, plots,
+reflection and summary. Lab sources in ``solutions/<lab>.py`` call these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlsysim_lab.course import cells
+from mlsysim_lab.grading.specs import load_lab
+
+
+def heading(lab_id: str) -> str:
+    """``Lab 03: KV-Cache: The Hidden Tax``, from the spec."""
+    spec = load_lab(lab_id)
+    number = spec.id.removeprefix("lab")
+    return f"Lab {number}: {spec.title}" if number.isdigit() else spec.title
+
+
+def notebook(lab_id: str, blocks: list[Any]) -> Any:
+    """The lab's nbgrader source notebook from its blocks."""
+    return cells.notebook(blocks, heading(lab_id))
+
+
+def intro(lab_id: str, recap: str) -> list[Any]:
+    """Title and question (from the lab's spec), how the lab works, the recap."""
+    spec = load_lab(lab_id)
+    return [cells.markdown(f"# {heading(lab_id)}\n\n**The question:** {spec.question}\n\n"
+                           f"*{spec.level.capitalize()}, about {spec.minutes} minutes.*\n\n"
+                           "**How this lab works.** For each question you first *predict*: "
+                           "write your estimate in the answer cell and run the cell below it, "
+                           "which commits the prediction and locks it. Only then does the "
+                           "reveal cell show what the reference model computes, and how far "
+                           "off you were. Your commits are saved at once in "
+                           f"`{spec.id}.predictions.json` beside this notebook (keep it with "
+                           "the notebook): a committed prediction is final, and it is the one "
+                           "graded when the lab is autograded.\n\n"
+                           f"## Recap\n\n{recap.strip()}")]
+
+
+def setup(lab_id: str, extra: str = "") -> list[Any]:
+    """Imports, this student's lab handle and scenario, then the lab's own set-up code
+    (which may use ``lab.scenario``)."""
+    code = ("import matplotlib.pyplot as plt\n"
+            "from mlsysim_lab.grading import open_lab\n"
+            "from mlsysim_lab.widgets import commit, describe_scenario, reveal, show, "
+            "FailureBanner, ParameterPanel\n"
+            f"lab = open_lab({lab_id!r})\n"
+            "print(describe_scenario(lab))"
+            + ("\n" + extra.strip() if extra.strip() else ""))
+    return [cells.setup(code, f"{lab_id}-setup")]
+
+
+def predict(lab_id: str, item: str, solution: str, points: float, *,
+            reveal: bool = True) -> list[Any]:
+    """Prompt, answer cell, commit cell, graded test cell and (unless ``reveal=False``,
+    for a reveal placed later) the reveal cell of one prediction. The prompt and the
+    expected form come from the item in the lab's spec; the answer variable is the
+    item's name."""
+    spec_item = load_lab(lab_id).item(item)
+    form = spec_item.answer_form()
+    blocks = [
+        cells.markdown(f"### Predict: {spec_item.prompt.strip()} ({form})"),
+        cells.answer(solution, f"{lab_id}-answer-{item}",
+                     before=f"# Your prediction for '{item}' ({form})"),
+        cells.setup(f"commit(lab, {item!r}, globals().get({item!r}))", f"{lab_id}-commit-{item}"),
+        cells.check_cell(f"{lab_id}.{item}", item, f"{lab_id}-test-{item}", points),
+    ]
+    return blocks + (reveal_cell(lab_id, item) if reveal else [])
+
+
+def reveal_cell(lab_id: str, item: str) -> list[Any]:
+    return [cells.setup(f"reveal(lab, {item!r})", f"{lab_id}-reveal-{item}")]
+
+
+def implement(lab_id: str, item: str, solution: str, points: float) -> list[Any]:
+    """An "implement the formula" or code item: the student writes a function (or an
+    object); hypothesis compares it with the solver. Prompt and name from the spec."""
+    spec_item = load_lab(lab_id).item(item)
+    return [
+        cells.markdown(f"### Implement: {spec_item.prompt.strip()}"),
+        cells.answer(solution, f"{lab_id}-answer-{item}"),
+        cells.check_cell(f"{lab_id}.{item}", spec_item.answer_name, f"{lab_id}-test-{item}",
+                         points, function=True),
+    ]
+
+
+def code(lab_id: str, name: str, source: str) -> list[Any]:
+    """A read-only code cell (plots, tables, failure states)."""
+    return [cells.setup(source, f"{lab_id}-{name}")]
+
+
+def text(markdown: str) -> list[Any]:
+    return [cells.markdown(markdown)]
+
+
+def reflect(lab_id: str, name: str, prompt: str, model_answer: str, points: float) -> list[Any]:
+    return cells.reflection(f"### Reflect\n\n{prompt.strip()}", model_answer,
+                            f"{lab_id}-reflect-{name}", points)
+
+
+def summary(markdown: str) -> list[Any]:
+    return [cells.markdown(f"## Summary: which wall binds, and why\n\n{markdown.strip()}")]
