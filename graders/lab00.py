@@ -5,14 +5,15 @@ import numpy as np
 from mlsysim_lab import catalog
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
                                  NumericItem, Option)
-from mlsysim_lab.walls.node import decode_step, forward_pass, prefill
+from mlsysim_lab.walls.node import decode_step, forward_pass, prefill, roofline
 
 BATCHES = np.arange(1, 4097)
 
 
 def ridge_point(peak_flops: float, bandwidth: float) -> float:
-    """Ridge point (FLOP/byte) = peak FLOP/s / memory bandwidth (B/s)."""
-    return peak_flops / bandwidth
+    """Ridge point (FLOP/byte) = peak FLOP/s / memory bandwidth (B/s), from
+    :func:`roofline` (the ridge does not depend on the work: one FLOP, one byte)."""
+    return float(roofline(1.0, 1.0, peak_flops, bandwidth).ridge_point)
 
 
 def resnet_crossover(s) -> float:

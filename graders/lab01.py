@@ -7,7 +7,7 @@ from mlsysim_lab.explain import explain
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
                                  NumericItem, Option, Relative, Values)
 from mlsysim_lab.walls import names
-from mlsysim_lab.walls.node import decode_step
+from mlsysim_lab.walls.node import decode_step, roofline
 
 OLD = "a100"               # the GPU being replaced
 CONTEXT = 1024             # tokens of context in the batch-1 comparison
@@ -16,9 +16,10 @@ BATCHES = np.arange(1, 4097)
 
 
 def decode_time_lower_bound(params: float, bytes_per_param: float, bandwidth: float) -> float:
-    """Batch-1 decode time per token (s) >= weight bytes / memory bandwidth:
-    every weight is read once per generated token."""
-    return params * bytes_per_param / bandwidth
+    """Batch-1 decode time per token (s) >= weight bytes / memory bandwidth: the memory
+    time of :func:`roofline` for a step that reads every weight once (its FLOPs and the
+    peak do not enter the memory time)."""
+    return float(roofline(0.0, params * bytes_per_param, 1.0, bandwidth).memory_s)
 
 
 def flops_ratio(s) -> float:

@@ -2,7 +2,7 @@
 
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, IntRange,
                                  LabSpec, NumericItem, Option, Relative)
-from mlsysim_lab.walls.node import request_latency
+from mlsysim_lab.walls.node import request_latency, roofline
 
 MODEL = "llama-3-8b"       # 8,192-token window: every request below fits in it
 SUMMARY_OUT = 128          # the summariser: the scenario's prompt in, a short summary out
@@ -14,8 +14,9 @@ SLA_GPUS = ("t4", "l4", "v100", "a100", "h100", "h200")
 
 def prefill_compute_time(params: float, prompt_tokens: float, peak_flops: float) -> float:
     """The prefill's compute time (s), the napkin estimate of TTFT: 2 FLOPs per parameter
-    per prompt token over the peak FLOP/s (attention and the skipped logits left out)."""
-    return 2.0 * params * prompt_tokens / peak_flops
+    per prompt token over the peak FLOP/s (attention and the skipped logits left out): the
+    compute time of :func:`roofline` (the bytes and the bandwidth do not enter it)."""
+    return float(roofline(2.0 * params * prompt_tokens, 1.0, peak_flops, 1.0).compute_s)
 
 
 def summary(s, hardware=None):

@@ -2,7 +2,8 @@
 
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FunctionItem, IntRange, LabSpec,
                                  NumericItem, Option, Values)
-from mlsysim_lab.walls.node.kvcache import kv_bytes_per_token, kv_cache_capacity
+from mlsysim_lab.walls.node.kvcache import (kv_bytes_per_token, kv_bytes_per_token_from_shape,
+                                           kv_cache_capacity)
 
 #: The one-GPU model (Llama 3.1: the 128K-token window; Llama 3 8B stops at 8K).
 MODEL = "llama-3.1-8b"
@@ -15,8 +16,9 @@ KIB = 2 ** 10
 
 def kv_bytes_per_token_reference(layers: int, kv_heads: int, head_dim: int,
                                  bytes_per_element: float) -> float:
-    """KV bytes per token = 2 (K and V) x layers x KV heads x head_dim x bytes/element."""
-    return 2.0 * layers * kv_heads * head_dim * bytes_per_element
+    """KV bytes per token = 2 (K and V) x layers x KV heads x head_dim x bytes/element,
+    from :func:`kv_bytes_per_token_from_shape`."""
+    return float(kv_bytes_per_token_from_shape(layers, kv_heads, head_dim, bytes_per_element))
 
 
 def paged_users(s, context: int, **options) -> float:

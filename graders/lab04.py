@@ -5,7 +5,7 @@ import numpy as np
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
                                  NumericItem, Option)
 from mlsysim_lab.walls import names
-from mlsysim_lab.walls.data.ingestion import input_pipeline
+from mlsysim_lab.walls.data.ingestion import accelerator_utilisation, input_pipeline
 
 MODEL = "resnet-50"
 #: The node whose network ports read the remote tier and whose GPUs share it. The zoo has
@@ -20,8 +20,9 @@ SHARERS = np.arange(1, 257)
 
 def utilisation(t_acc: float, t_cpu: float, t_io: float) -> float:
     """Accelerator utilisation = t_acc / max(t_acc, t_cpu, t_io): the share of a step the
-    accelerator computes while prefetching overlaps the three stages."""
-    return t_acc / max(t_acc, t_cpu, t_io)
+    accelerator computes while prefetching overlaps the three stages, from
+    :func:`accelerator_utilisation`."""
+    return float(accelerator_utilisation(t_acc, t_cpu, t_io))
 
 
 def pipeline(s, **overrides):

@@ -50,8 +50,9 @@ def reliability(s):
 
 
 def young_daly_interval(checkpoint_s: float, mtbf_s: float) -> float:
-    """Young-Daly optimum checkpoint interval (s): sqrt(2 x checkpoint time x MTBF)."""
-    return math.sqrt(2.0 * checkpoint_s * mtbf_s)
+    """Young-Daly optimum checkpoint interval (s): sqrt(2 x checkpoint time x MTBF), from
+    :func:`young_daly_interval_s`."""
+    return float(young_daly_interval_s(checkpoint_s, mtbf_s))
 
 
 def grows_worse(s) -> str:

@@ -8,7 +8,7 @@ from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, Functio
                                  NumericItem, Option)
 from mlsysim_lab.walls.ops.cost import run_cost
 from mlsysim_lab.walls.ops.energy import run_energy
-from mlsysim_lab.walls.ops.sustainability import footprint
+from mlsysim_lab.walls.ops.sustainability import footprint, operational_co2e_t
 
 NODE = "dgx-h100"
 DAYS = 30
@@ -17,8 +17,8 @@ DURATION_S = DAYS * 86400.0
 
 def operational_carbon_t(energy_kwh: float, grid_intensity: float) -> float:
     """Operational carbon (tCO2e) = facility energy (kWh) x grid intensity (gCO2e/kWh)
-    / 10^6 g per tonne."""
-    return energy_kwh * grid_intensity / 1e6
+    / 10^6 g per tonne, from :func:`operational_co2e_t`."""
+    return float(operational_co2e_t(energy_kwh, grid_intensity))
 
 
 def devices(s) -> int:

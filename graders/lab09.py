@@ -2,7 +2,8 @@
 
 from mlsysim_lab.grading import (Absolute, Banded, Choice, ChoiceItem, FloatRange, FunctionItem,
                                  LabSpec, NumericItem, Option)
-from mlsysim_lab.walls.analysis.sensitivity import step_sensitivity
+from mlsysim_lab.walls.analysis.sensitivity import (roofline_bandwidth_elasticity,
+                                                    step_sensitivity)
 from mlsysim_lab.walls.analysis.synthesis import required_hardware
 from mlsysim_lab.walls.node import decode_step
 
@@ -53,12 +54,8 @@ def falls_short(s) -> str:
 def roofline_bw_elasticity(flops: float, bytes_moved: float, peak_flops: float,
                            bandwidth: float) -> float:
     """d ln T / d ln BW for T = max(F / P, B / BW): -1 when memory-bound, 0 when
-    compute-bound, -1/2 exactly on the ridge (the average of the one-sided slopes, as the
-    solver's central difference gives)."""
-    memory, compute = bytes_moved / bandwidth, flops / peak_flops
-    if memory > compute:
-        return -1.0
-    return 0.0 if memory < compute else -0.5
+    compute-bound, -1/2 exactly on the ridge, from :func:`roofline_bandwidth_elasticity`."""
+    return float(roofline_bandwidth_elasticity(flops, bytes_moved, peak_flops, bandwidth))
 
 
 LAB = LabSpec(

@@ -4,7 +4,7 @@ from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, Functio
                                  NumericItem, Option, Relative)
 from mlsysim_lab.walls import names
 from mlsysim_lab.walls.node import decode_step
-from mlsysim_lab.walls.node.streaming import weight_streaming_step
+from mlsysim_lab.walls.node.streaming import streaming_crossover_batch, weight_streaming_step
 
 #: The GPU cluster: one DGX-class node, 8 x H100 with 8-way tensor parallelism.
 GPU, GPUS = "h100", 8
@@ -15,8 +15,10 @@ WAFER = "cerebras-cs2"
 def crossover_batch(layer_weight_bytes: float, peak_flops: float, injection_bandwidth: float,
                     flops_per_sequence: float) -> float:
     """B* = layer weight bytes x peak / (injection bandwidth x FLOPs per sequence per layer):
-    the batch at which computing one layer takes as long as streaming its weights in."""
-    return layer_weight_bytes * peak_flops / (injection_bandwidth * flops_per_sequence)
+    the batch at which computing one layer takes as long as streaming its weights in, from
+    :func:`streaming_crossover_batch`."""
+    return float(streaming_crossover_batch(layer_weight_bytes, peak_flops, injection_bandwidth,
+                                           flops_per_sequence))
 
 
 def gpu_decode(s):

@@ -1,6 +1,7 @@
 """Lab 11: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
 import functools
+from typing import Sequence
 
 import numpy as np
 
@@ -70,14 +71,16 @@ def front_trade(s) -> str:
     return "fewer_gpus"
 
 
-def on_pareto_front(i: int, times, costs) -> float:
-    """1 if point ``i`` is on the Pareto front of (time, cost), both minimised, else 0.
-    A point is dominated when another point is no worse on both objectives and strictly
-    better on at least one; exact duplicates do not dominate each other."""
-    t, c = times[i], costs[i]
-    dominated = any(tj <= t and cj <= c and (tj < t or cj < c)
-                    for tj, cj in zip(times, costs))
-    return 0.0 if dominated else 1.0
+def on_pareto_front(i: int, times: Sequence[float], costs: Sequence[float]) -> float:
+    """1 if point ``i`` is on the Pareto front of (time, cost), both minimised, else 0,
+    from :func:`explore`. Exact duplicates do not dominate each other, and the front of
+    :func:`explore` keeps one of them: a point is on the front when a front point has its
+    time and cost."""
+    t, c = np.asarray(times, dtype=float), np.asarray(costs, dtype=float)
+    result = explore(lambda p: {"time": t[p["i"]], "cost": c[p["i"]]}, {"i": range(t.size)},
+                     objectives={"time": "min", "cost": "min"})
+    front = {(point["time"], point["cost"]) for point in result.pareto_front}
+    return float((times[i], costs[i]) in front)
 
 
 #: Small lists for the Pareto filter: six points each, with ties on one objective and

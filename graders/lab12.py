@@ -7,6 +7,7 @@ from mlsysim_lab.audit import AuditConfig, audit
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, IntRange,
                                  LabSpec, NumericItem, OrderOfMagnitude, Option)
 from mlsysim_lab.walls import names
+from mlsysim_lab.walls.fleet.parallelism import training_wall_clock_s
 
 MODEL, HARDWARE = "llama-3-70b", "h100"
 
@@ -45,9 +46,10 @@ def wall(s, domain: str) -> str:
 
 def training_days(flops: float, devices: int, peak_flops: float, mfu: float,
                   lost_fraction: float) -> float:
-    """Wall-clock days: model FLOPs / (devices x peak x MFU), divided by the goodput
-    (1 - the share lost to checkpoints, rework and restarts), / 86,400 s per day."""
-    return flops / (devices * peak_flops * mfu) / (1.0 - lost_fraction) / 86400.0
+    """Wall-clock days of :func:`training_wall_clock_s`: model FLOPs / (devices x peak x
+    MFU), divided by the goodput (1 - the share lost to checkpoints, rework and restarts),
+    / 86,400 s per day."""
+    return float(training_wall_clock_s(flops, devices, peak_flops, mfu, lost_fraction)) / 86400.0
 
 
 def figure(name: str):

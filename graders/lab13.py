@@ -6,7 +6,7 @@ from mlsysim_lab.explain import explain
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
                                  NumericItem, Option, Relative)
 from mlsysim_lab.walls import names
-from mlsysim_lab.walls.node import decode_step
+from mlsysim_lab.walls.node import decode_step, roofline
 
 OLD, NEW = "a100", "h100"        # the upgrade under study
 BATCHES = np.arange(1, 4097)     # where the crossover batches are searched
@@ -15,9 +15,10 @@ BATCHES = np.arange(1, 4097)     # where the crossover batches are searched
 def roofline_speedup(flops: float, bytes_moved: float, peak_a: float, bandwidth_a: float,
                      peak_b: float, bandwidth_b: float) -> float:
     """Speedup of device B over device A on the same work:
-    max(F / peak_a, bytes / bw_a) / max(F / peak_b, bytes / bw_b)."""
-    return max(flops / peak_a, bytes_moved / bandwidth_a) / max(flops / peak_b,
-                                                                bytes_moved / bandwidth_b)
+    max(F / peak_a, bytes / bw_a) / max(F / peak_b, bytes / bw_b), the ratio of the two
+    :func:`roofline` bounds."""
+    return float(roofline(flops, bytes_moved, peak_a, bandwidth_a).bound_s
+                 / roofline(flops, bytes_moved, peak_b, bandwidth_b).bound_s)
 
 
 def pair(s, batch, context):

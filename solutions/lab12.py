@@ -197,10 +197,8 @@ rows.append(('analysis: most valuable upgrade',
              f'{report.elasticities[report.most_valuable_upgrade]:+.2f})'))
 print(f'Audit: {model.name}, {f["tokens"] / 1e12:.2f} T tokens ({f["tokens_per_param"]:.0f} per '
       f'parameter), {devices:,} x {gpu.name}, {region.name}')
-print('| quantity | audit |')
-print('|---|---|')
-for name, value in rows:
-    print(f'| {name} | {value} |')
+from mlsysim_lab.widgets import Table
+show(Table(('quantity', 'audit'), rows))
 """
 
 SOURCES = """

@@ -26,6 +26,7 @@ PREDICTIONS = ("decode_ms", "intensity", "regime")
 SETUP = ("from mlsysim_lab.grading import open_lab\n"
          "from mlsysim_lab.walls.node import decode_step\n"
          "from mlsysim_lab.widgets import commit, reveal\n"
+         "from mlsysim_lab.grading.nbcheck import check_function\n"
          "lab = open_lab('sample')\n"
          "step = decode_step('llama-3-8b', lab.scenario['hardware'], "
          "batch=lab.scenario['batch'], context=1024)")
@@ -44,13 +45,12 @@ def source_notebook():
     items = []
     for name, solution in SOLUTIONS.items():
         items.append(cells.answer(solution, f"answer_{name}"))
-        if name in PREDICTIONS:
-            items.append(cells.setup(f"commit(lab, {name!r}, globals().get({name!r}))",
-                                     f"commit_{name}"))
-        items.append(cells.check_cell(f"sample.{name}", name, f"test_{name}", POINTS[name],
-                                      function=name == "ridge_fn"))
-        if name in PREDICTIONS:
+        if name in PREDICTIONS:   # the labs' shape: the graded cell commits, then the reveal
+            items.append(cells.commit_cell(name, f"test_{name}", POINTS[name]))
             items.append(cells.setup(f"reveal(lab, {name!r})", f"reveal_{name}"))
+        else:
+            items.append(cells.check_cell(f"sample.{name}", name, f"test_{name}", POINTS[name],
+                                          function=True))
     return cells.notebook([cells.markdown("# Sample lab"), cells.setup(SETUP, "setup"), *items],
                           "Sample lab")
 
@@ -203,7 +203,7 @@ def test_release_has_no_solutions_and_keeps_the_tests(course):
     root, _ = course
     text = (root / "release" / "sample" / "sample.ipynb").read_text()
     assert "BEGIN SOLUTION" not in text and "step.latency_s * 1e3" not in text
-    assert "check('sample.decode_ms'" in text
+    assert "commit(lab, 'decode_ms', globals().get('decode_ms'))" in text
 
 
 def test_every_submission_earns_exactly_what_its_answers_deserve(course):
@@ -218,10 +218,10 @@ def test_the_committed_prediction_is_graded_not_the_edited_answer(course):
     root, report = course
     row = next(r for r in report.records if r.student == "reveal-copy" and r.item == "sample.decode_ms")
     assert row.points == 0 and row.graded_from == "commit" and row.changed_after_reveal
-    assert row.committed == "1e+06 ms"
+    assert row.committed == "1,000,000 ms"
     feedback = nbformat.read(root / "autograded" / "reveal-copy" / "sample" / "sample.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in feedback.cells for o in c.get("outputs", []))
-    assert "committed prediction 1e+06 ms" in text and "changed after the reveal" in text
+    assert "committed prediction 1,000,000 ms" in text and "changed after the reveal" in text
 
 
 def test_a_class_is_never_lost(course):

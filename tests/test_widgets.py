@@ -14,36 +14,37 @@ def lab():
 
 def test_prediction_card_commits_then_locks(lab):
     card = PredictionCard(lab, "decode_ms")
-    widget = card.widget
-    card._input.value = "lots"
-    card._button.click()
-    assert not card.committed and "Not committed" in card._status.value
-    assert not card._button.disabled
-    card._input.value = "3.5 ms"
-    card._button.click()
-    assert card.committed and lab.predictions["decode_ms"] == 3.5
-    assert card._input.disabled and card._button.disabled and "Locked" in card._status.value
-    assert widget is card.widget
+    assert not card.commit("lots") and "Not committed" in card.html
+    assert card.commit("3.5 ms") and lab.predictions["decode_ms"] == 3.5
+    assert "Committed: 3.5 ms. Locked." in card.html
+    assert not card.commit("4 ms") and "final" in card.status
 
 
-def test_choice_card_offers_the_options(lab):
+def test_choice_card_names_the_committed_option(lab):
     card = PredictionCard(lab, "regime")
-    card.widget
-    assert [value for _, value in card._input.options] == ["memory", "compute"]
-    card._input.value = "compute"
-    card._button.click()
+    assert "one of `&#x27;memory&#x27;` or `&#x27;compute&#x27;`" in card.html
+    card.commit("compute")
     assert lab.predictions["regime"] == "compute"
 
 
 def test_reveal_card_refuses_before_the_commit_and_shows_the_gap_after(lab):
     reveal = RevealCard(lab, "decode_ms")
-    reveal.widget  # built on first access
-    reveal._button.click()
-    assert "commit your prediction first" in reveal._output.value
-    assert "model says" not in reveal._output.value
+    assert "commit your prediction first" in reveal.reveal()
+    assert "model says" not in reveal.html
     PredictionCard(lab, "decode_ms").commit("2 ms")
-    reveal._button.click()
-    assert "You predicted 2 ms" in reveal._output.value and "off by" in reveal._output.value
+    reveal.reveal()
+    assert "You predicted 2 ms" in reveal.html and "off by" in reveal.html
+
+
+def test_committed_and_revealed_cards_are_static_html_that_survives_a_reopen(lab):
+    card = PredictionCard(lab, "regime")
+    card.commit("compute")
+    assert "Committed: &#x27;compute&#x27; (compute throughput)" in card.html
+    reopened = PredictionCard(open_lab("sample"), "regime")     # a new kernel
+    assert "Locked" in reopened.html
+    wrong = RevealCard(lab, "regime")
+    wrong.reveal()
+    assert "misconception: decode is compute-bound like training" in wrong.text
 
 
 def test_parameter_panel_reruns_on_every_change():
@@ -67,10 +68,29 @@ def test_parameter_panel_reruns_on_every_change():
 def test_failure_banner_says_it_in_words_with_an_alert_role():
     banner = FailureBanner("OUT OF MEMORY", "needs 141 GB, has 80 GB")
     assert banner.text.startswith("FAILURE: OUT OF MEMORY")
-    assert 'role="alert"' in banner.widget.value and "needs 141 GB" in banner.widget.value
+    assert 'role="alert"' in banner.html and "needs 141 GB" in banner.html
 
 
 def test_plain_mode_outside_a_kernel_and_on_request(monkeypatch):
     assert plain_mode()  # pytest is not a Jupyter kernel
     monkeypatch.setenv("MLSYSIM_PLAIN", "1")
     assert plain_mode()
+
+
+def test_tables_are_html_in_a_notebook_and_aligned_text_in_plain_mode():
+    from mlsysim_lab.widgets import Table
+
+    table = Table(("quantity", "audit"), [("days", "42.0"), ("carbon", "1,234 tCO2e")])
+    assert "<th style='text-align:left'>quantity</th>" in table.html and "|" not in table.html
+    lines = table.text.splitlines()
+    assert lines[0].startswith("quantity  audit") and lines[3] == "carbon    1,234 tCO2e"
+
+
+def test_figures_carry_a_text_alternative(monkeypatch, capsys):
+    from mlsysim_lab.widgets.plots import roofline_figure
+
+    monkeypatch.setenv("MLSYSIM_PLAIN", "1")
+    figure = roofline_figure("a100", points=[("decode", 1.0)])
+    assert "ridge at 153 FLOP/B" in figure.alt_text and "decode at 1 FLOP/B, memory-bound" in \
+        figure.alt_text
+    assert "[figure] Roofline of" in capsys.readouterr().out

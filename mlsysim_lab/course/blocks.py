@@ -43,6 +43,7 @@ def setup(lab_id: str, extra: str = "") -> list[Any]:
     (which may use ``lab.scenario``)."""
     code = ("import matplotlib.pyplot as plt\n"
             "from mlsysim_lab.grading import open_lab\n"
+            "from mlsysim_lab.grading.nbcheck import check_function\n"
             "from mlsysim_lab.widgets import commit, describe_scenario, reveal, show, "
             "FailureBanner, ParameterPanel\n"
             f"lab = open_lab({lab_id!r})\n"
@@ -53,18 +54,16 @@ def setup(lab_id: str, extra: str = "") -> list[Any]:
 
 def predict(lab_id: str, item: str, solution: str, points: float, *,
             reveal: bool = True) -> list[Any]:
-    """Prompt, answer cell, commit cell, graded test cell and (unless ``reveal=False``,
-    for a reveal placed later) the reveal cell of one prediction. The prompt and the
-    expected form come from the item in the lab's spec; the answer variable is the
-    item's name."""
+    """Prompt, answer cell, the graded commit cell and (unless ``reveal=False``, for a
+    reveal placed later) the reveal cell of one prediction. The prompt and the expected
+    form come from the item in the lab's spec; the answer variable is the item's name."""
     spec_item = load_lab(lab_id).item(item)
     form = spec_item.answer_form()
     blocks = [
         cells.markdown(f"### Predict: {spec_item.prompt.strip()} ({form})"),
         cells.answer(solution, f"{lab_id}-answer-{item}",
-                     before=f"# Your prediction for '{item}' ({form})"),
-        cells.setup(f"commit(lab, {item!r}, globals().get({item!r}))", f"{lab_id}-commit-{item}"),
-        cells.check_cell(f"{lab_id}.{item}", item, f"{lab_id}-test-{item}", points),
+                     before=f"# Your prediction, {form}:  {item} = ..."),
+        cells.commit_cell(item, f"{lab_id}-test-{item}", points),
     ]
     return blocks + (reveal_cell(lab_id, item) if reveal else [])
 

@@ -59,7 +59,15 @@ def check_cell(item_id: str, variable: str, grade_id: str, points: float,
     call = "check_function" if function else "check"
     code = (f"from mlsysim_lab.grading.nbcheck import {call}\n"
             f"{call}({item_id!r}, globals().get({variable!r}), points={points})")
+    if function:   # the lab's set-up cell imports check_function
+        code = code.split("\n", 1)[1]
     return tests(code, grade_id, points)
+
+
+def commit_cell(item: str, grade_id: str, points: float) -> Any:
+    """The test cell of a prediction: it records the answer cell's value, commits it and
+    shows the card; the grader scores the commit outside the kernel."""
+    return tests(f"commit(lab, {item!r}, globals().get({item!r}))", grade_id, points)
 
 
 def notebook(cells: Iterable[Any], title: str) -> Any:

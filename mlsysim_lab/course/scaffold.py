@@ -30,8 +30,9 @@ c.CourseDirectory.course_id = {course_id!r}
 # many seconds and the rest of the notebook still runs.
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
-# What a student sees in place of each solution region.
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+# What a student sees in place of each solution region: a comment, not an error, so
+# Run All goes through a lab whose answers are still empty (each says so itself).
+c.ClearSolutions.code_stub = {{"python": "# YOUR ANSWER HERE"}}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Trusted grading (mlsysim-lab): the prediction ledger is captured before any student

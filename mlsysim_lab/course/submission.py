@@ -14,8 +14,10 @@ from typing import Any, Iterator
 
 from mlsysim_lab.grading.records import ANSWER_MIMETYPE, EVENT_MIMETYPE
 
-#: The functions a test cell calls to record an answer.
+#: The functions a test cell calls to record an answer: ``check('lab.item', value)``,
+#: ``check_function('lab.item', f)`` and ``commit(lab, 'item', value)``.
 RECORDERS = ("check", "check_function")
+COMMIT = "commit"
 
 
 @dataclass(frozen=True)
@@ -47,27 +49,46 @@ def _is_answer(cell: Any) -> bool:
     return cell.get("cell_type") == "code" and bool(_meta(cell).get("solution"))
 
 
-def recorded_item(source: str) -> tuple[str, str, str] | None:
-    """(lab, item, variable) of a test cell's ``check('lab.item', globals().get('var'))``."""
+def _calls(source: str) -> list[tuple[str, list[ast.expr]]]:
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return None
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or len(node.args) < 2:
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        first, second = node.args[0], node.args[1]
-        if name not in RECORDERS or not (isinstance(first, ast.Constant)
-                                         and isinstance(first.value, str) and "." in first.value):
-            continue
-        lab, _, item = first.value.partition(".")
-        variable = item
-        if isinstance(second, ast.Call) and second.args and isinstance(second.args[0], ast.Constant):
-            variable = str(second.args[0].value)
-        elif isinstance(second, ast.Name):
-            variable = second.id
-        return lab, item, variable
+        return []
+    return [(node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", ""),
+             node.args) for node in ast.walk(tree) if isinstance(node, ast.Call)]
+
+
+def _text(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _variable(node: ast.expr, default: str) -> str:
+    """``globals().get('var')`` or ``var``."""
+    if isinstance(node, ast.Call) and node.args and _text(node.args[0]):
+        return str(_text(node.args[0]))
+    return node.id if isinstance(node, ast.Name) else default
+
+
+def recorded_item(source: str, lab: str | None = None) -> tuple[str, str, str] | None:
+    """(lab, item, variable) of a test cell: ``check('lab.item', globals().get('var'))``,
+    or ``commit(lab, 'item', globals().get('item'))`` in the notebook of ``lab``."""
+    for name, args in _calls(source):
+        if name in RECORDERS and len(args) >= 2 and "." in (_text(args[0]) or ""):
+            lab_id, _, item = str(_text(args[0])).partition(".")
+            return lab_id, item, _variable(args[1], item)
+        if name == COMMIT and lab and len(args) >= 3 and _text(args[1]):
+            item = str(_text(args[1]))
+            return lab, item, _variable(args[2], item)
+    return None
+
+
+def opened_lab(notebook: Any) -> str | None:
+    """The lab a notebook's locked set-up opens (``open_lab('lab01')``)."""
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code" and _meta(cell).get("locked"):
+            for name, args in _calls(cell.source):
+                if name == "open_lab" and args and _text(args[0]):
+                    return _text(args[0])
     return None
 
 
@@ -75,11 +96,12 @@ def graded_cells(notebook: Any) -> list[GradedCell]:
     """Every test cell that records an item, with the answer cell just before it."""
     found = []
     answer_source = ""
+    lab_id = opened_lab(notebook)
     for index, cell in enumerate(notebook.cells):
         if _is_answer(cell):
             answer_source = cell.source
         elif _is_test(cell):
-            recorded = recorded_item(cell.source)
+            recorded = recorded_item(cell.source, lab_id)
             if recorded is not None:
                 lab, item, variable = recorded
                 found.append(GradedCell(index, lab, item, variable,

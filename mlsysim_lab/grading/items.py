@@ -216,7 +216,13 @@ class ChoiceItem(_Prediction):
 
     def reveal(self, predicted: Any, scenario: Mapping[str, Any]) -> Reveal:
         key = self.key_value(scenario)
-        return Reveal(self.name, predicted, key, "", None, self.option(predicted) is self.option(key))
+        picked, correct = self.option(predicted), self.option(key)
+        note = ""
+        if picked is not correct and correct is not None:
+            stands = (f"'{picked.text}' stands for a common misconception: "
+                      f"{picked.misconception}. " if picked and picked.misconception else "")
+            note = f"{stands}The model: {correct.text}."
+        return Reveal(self.name, predicted, key, "", None, picked is correct, note)
 
     def describe(self) -> list[str]:
         lines = [f"- **{self.name}** (choice): {self.prompt}"]

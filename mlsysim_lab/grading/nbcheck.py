@@ -35,7 +35,16 @@ def _quiet() -> contextlib.ExitStack:
     return stack
 
 
-def _display_record(item_id: str, answer: Any) -> None:
+class NotReady(AssertionError):
+    """Under nbgrader's Validate: an answer that is missing, malformed or not committed.
+    Shown as one line, without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython hook
+        return [f"\x1b[0;31mNot ready\x1b[0m: {self}"]
+
+
+def record_answer(item_id: str, answer: Any) -> None:
+    """Write the answer into the cell's output as data, for the grader."""
     try:
         from IPython.display import display
     except ImportError:  # plain Python: nothing to attach it to
@@ -47,17 +56,21 @@ def check(item_id: str, answer: Any, points: float = 1.0) -> None:
     """Record one answer for the grader and say whether it is well formed."""
     with _quiet():
         _, item = find_item(item_id)
-        _display_record(item_id, answer)
+        record_answer(item_id, answer)
         if not item.predictable:
             if nbgrader_mode() == "autograde":
                 return None   # checked by the grader, in isolation
-            message = grade(item_id, answer).message
+            result = grade(item_id, answer)
+            ready, message = result.credit >= 1, result.message
         else:
             problem = check_form(item_id, answer)
+            ready = problem is None
             message = (f"not yet gradable: {problem.message}" if problem is not None else
                        f"your answer {answer!r} is recorded; it is graded against the model "
                        "when the lab is autograded.")
     print(f"{item_id} ({points:g} point{'s' if points != 1 else ''}): {message}")
+    if nbgrader_mode() == "validate" and not ready:
+        raise NotReady(f"{item_id}: {message}")
     return None
 
 

@@ -3,13 +3,19 @@ a :class:`Reveal` (the model's answer next to a prediction), and how numbers are
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 
 def number(value: float, unit: str = "") -> str:
-    """4 significant digits and the unit."""
-    text = f"{value:.4g}"
+    """4 significant digits and the unit; thousands to billions with separators
+    (``20,000 USD``, not ``2e+04 USD``)."""
+    if math.isfinite(value) and 1e3 <= abs(value) < 1e9:
+        digits = int(math.floor(math.log10(abs(value))))
+        text = f"{round(value, 3 - digits):,.0f}"
+    else:
+        text = f"{value:.4g}"
     return f"{text} {unit}".strip()
 
 
@@ -51,12 +57,14 @@ class Reveal:
     unit: str
     factor: float | None      # max(p/k, k/p) for positive numbers; None otherwise
     correct: bool | None      # for choices
+    note: str = ""            # what a wrong choice stands for, and what the model says
 
     @property
     def message(self) -> str:
         if self.correct is not None:
             verdict = "right" if self.correct else "not what the model says"
-            return f"You predicted {self.predicted!r}; the model says {self.key!r}: {verdict}."
+            return (f"You predicted {self.predicted!r}; the model says {self.key!r}: {verdict}."
+                    + (f" {self.note}" if self.note else ""))
         if not isinstance(self.predicted, (int, float)):
             return f"Your commit {self.predicted!r} could not be read; the model says " \
                    f"{number(self.key, self.unit)}."

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass
@@ -19,10 +18,8 @@ class FailureBanner:
         return f"FAILURE: {self.title}. {self.message}"
 
     @property
-    def widget(self) -> Any:
-        import ipywidgets as widgets
-
-        return widgets.HTML(
-            f'<div role="alert" style="border:3px solid #b00020;padding:8px">'
-            f"<strong>FAILURE: {html.escape(self.title)}.</strong> "
-            f"{html.escape(self.message)}</div>")
+    def html(self) -> str:
+        """Static HTML: it survives saving and reopening the notebook."""
+        return (f'<div role="alert" style="border:3px solid #b00020;padding:8px">'
+                f"<strong>FAILURE: {html.escape(self.title)}.</strong> "
+                f"{html.escape(self.message)}</div>")

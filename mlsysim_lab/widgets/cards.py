@@ -1,5 +1,9 @@
 """Prediction and reveal cards. A prediction is committed (then locked) before the
-reveal card will show the model's answer; the reveal refuses until then."""
+reveal card will show the model's answer; the reveal refuses until then.
+
+Both are static HTML (or text in plain mode), not widgets: a saved and reopened notebook
+still shows what was committed and what the model said (widget state is not saved with
+a notebook). A prediction has one way in, the answer cell, whose test cell commits it."""
 
 from __future__ import annotations
 
@@ -8,91 +12,76 @@ from typing import Any
 
 from mlsysim_lab.grading.predict import Lab, RevealBeforePrediction
 
+_BOX = ('<div role="{role}" style="border-left:4px solid {colour};padding:4px 10px;'
+        'margin:4px 0;max-width:60em">{body}</div>')
+
 
 class PredictionCard:
-    """An input (value with unit, or the options) and a commit button."""
+    """The prediction's prompt and state; before the commit, an input and a button."""
 
     def __init__(self, lab: Lab, item: str) -> None:
         self.lab = lab
         self.item = lab.spec.item(item)
         self.status = ""
-        self._widget: Any = None
         if lab.has_prediction(item):
-            self.status = f"Committed: {self.item.shown(lab.predictions[item])}. Locked."
+            self.status = self._committed_text()
+
+    def _committed_text(self) -> str:
+        value = self.lab.predictions[self.item.name]
+        chosen = dict(self.item.choices).get(value) if self.item.choices else None
+        shown = f"{self.item.shown(value)} ({chosen})" if chosen else self.item.shown(value)
+        return f"Committed: {shown}. Locked."
 
     @property
     def committed(self) -> bool:
         return self.lab.has_prediction(self.item.name)
 
     @property
-    def text(self) -> str:
+    def prompt(self) -> str:
         prompt = self.item.prompt.strip()
-        ending = "" if prompt.endswith(("?", ".", "!")) else "."
-        return (f"Predict: {prompt}{ending} ({self.item.answer_form()}) "
-                + (self.status or "Not committed yet."))
+        ending = "?" if prompt.endswith("?") else "."
+        return f"{prompt.rstrip('?.!')} ({self.item.answer_form()}){ending}"
+
+    @property
+    def text(self) -> str:
+        return f"Predict: {self.prompt} " + (self.status or "Not committed yet.")
+
+    @property
+    def html(self) -> str:
+        body = (f"<b>Predict:</b> {html.escape(self.prompt)}<br>"
+                f"{html.escape(self.status or 'Not committed yet.')}")
+        return _BOX.format(role="status", colour="#1565c0", body=body)
 
     def commit(self, value: Any) -> bool:
         """Commit a prediction; False (and a message in ``status``) if it is malformed
         or already committed."""
         try:
-            stored = self.lab.predict(self.item.name, value)
+            self.lab.predict(self.item.name, value)
         except ValueError as error:
             self.status = f"Not committed: {error}"
-            self._refresh()
             return False
-        self.status = f"Committed: {self.item.shown(stored)}. Locked."
-        self._refresh()
+        self.status = self._committed_text()
         return True
-
-    @property
-    def widget(self) -> Any:
-        if self._widget is None:
-            self._widget = self._build()
-        return self._widget
-
-    def _build(self) -> Any:
-        import ipywidgets as widgets
-
-        if self.item.choices:
-            self._input = widgets.RadioButtons(
-                options=[(text, label) for label, text in self.item.choices], value=None,
-                description="", layout={"width": "max-content"})
-        else:
-            self._input = widgets.Text(placeholder=f"value in {self.item.unit}",
-                                       description="", continuous_update=False)
-        self._button = widgets.Button(description="Commit prediction", button_style="primary")
-        self._status = widgets.HTML()
-        self._button.on_click(lambda _: self.commit(self._input.value))
-        self._refresh()
-        return widgets.VBox([widgets.HTML(f"<b>Predict:</b> {html.escape(self.item.prompt)}"),
-                             widgets.HBox([self._input, self._button]), self._status])
-
-    def _refresh(self) -> None:
-        if self._widget is None and not hasattr(self, "_status"):
-            return
-        self._status.value = html.escape(self.status)
-        locked = self.committed
-        self._input.disabled = locked
-        self._button.disabled = locked
 
 
 class RevealCard:
-    """Shows "you predicted X, the model says Y, off by Zx" once a prediction exists."""
+    """"You predicted X, the model says Y, off by Zx", once a prediction exists."""
+
+    live = False
 
     def __init__(self, lab: Lab, item: str) -> None:
         self.lab = lab
         self.name = item
         self.status = ""
-        self._widget: Any = None
+        self.revealed = False
 
     def reveal(self) -> str:
         try:
             self.status = self.lab.reveal(self.name).message
+            self.revealed = True
         except RevealBeforePrediction:
             self.status = ("Not yet: commit your prediction first. The model's answer stays "
                            "hidden until you do.")
-        if self._widget is not None:
-            self._output.value = html.escape(self.status)
         return self.status
 
     @property
@@ -100,12 +89,7 @@ class RevealCard:
         return self.status or self.reveal()
 
     @property
-    def widget(self) -> Any:
-        if self._widget is None:
-            import ipywidgets as widgets
-
-            self._button = widgets.Button(description="Reveal the model's answer")
-            self._output = widgets.HTML(html.escape(self.status))
-            self._button.on_click(lambda _: self.reveal())
-            self._widget = widgets.VBox([self._button, self._output])
-        return self._widget
+    def html(self) -> str:
+        colour = "#2e7d32" if self.revealed else "#757575"
+        return _BOX.format(role="status", colour=colour,
+                           body=f"<b>The model:</b> {html.escape(self.text)}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlsysim_lab.grading.nbcheck import NotReady, record_answer
 from mlsysim_lab.grading.predict import Lab
 from mlsysim_lab.grading.records import EVENT_MIMETYPE
+from mlsysim_lab.settings import nbgrader_mode
 from mlsysim_lab.widgets.cards import PredictionCard, RevealCard
 from mlsysim_lab.widgets.mode import show
 
@@ -31,21 +33,26 @@ def _show_event(lab: Lab, event: str, name: str) -> None:
 
 
 def commit(lab: Lab, name: str, value: Any) -> None:
-    """Commit the prediction in ``value`` (from the answer cell above) and show the
-    locked card; a missing prediction is reported, not raised, so the notebook runs on.
-    A prediction already committed (before a restart too) stays as it was."""
+    """The test cell of a prediction: record the answer cell's ``value`` for the grader,
+    commit it (once: a prediction already committed, before a restart too, stays as it
+    was) and show the card. A missing or malformed prediction is reported, not raised, so
+    Run All goes on; under nbgrader's Validate it is raised, so Validate lists it."""
+    item = lab.spec.item(name)
+    record_answer(f"{lab.spec.id}.{name}", value)
     card = PredictionCard(lab, name)
     if lab.has_prediction(name):
-        committed = lab.predictions[name]
-        if value is not None and value != committed:
-            card.status += (f" Your answer cell now holds {value!r}; the committed prediction "
-                            "is the one graded.")
+        if value is not None and not item.same(value, lab.predictions[name]):
+            card.status += (f" Your answer cell now holds {item.shown(value)}; the committed "
+                            "prediction is the one graded.")
     elif value is None:
-        card.status = "No prediction yet: fill in the answer cell above, then run this cell."
+        card.status = ("No prediction yet: write it in the answer cell above, then run "
+                       "this cell again.")
     else:
         card.commit(value)
     _show_event(lab, "commit", name)
     show(card)
+    if nbgrader_mode() == "validate" and not lab.has_prediction(name):
+        raise NotReady(f"{lab.spec.id}.{name}: {card.status}")
 
 
 def reveal(lab: Lab, name: str) -> None:

@@ -25,6 +25,9 @@ def show(item: Any) -> None:
     if plain_mode():
         print(item.text if hasattr(item, "text") else item)
         return
-    from IPython.display import display
+    from IPython.display import HTML, display
 
-    display(item.widget if hasattr(item, "widget") else item)
+    if hasattr(item, "html"):
+        display(HTML(item.html))   # static: still there when the notebook is reopened
+    else:
+        display(item.widget if hasattr(item, "widget") else item)

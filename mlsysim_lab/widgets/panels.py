@@ -50,7 +50,8 @@ class ParameterPanel:
     @property
     def text(self) -> str:
         settings = ", ".join(f"{k}={v}" for k, v in self.values.items())
-        result = self.last if isinstance(self.last, str) else "figure drawn"
+        result = self.last if isinstance(self.last, str) else getattr(
+            self.last, "alt_text", "figure drawn")
         return f"[{settings}] {result}"
 
     @property
@@ -63,10 +64,13 @@ class ParameterPanel:
                 if isinstance(spec, tuple):
                     control = widgets.IntSlider(min=spec[0], max=spec[1], step=spec[2],
                                                 value=spec[3], description=name,
-                                                continuous_update=False)
+                                                continuous_update=False,
+                                                layout={"width": "36em"},
+                                                style={"description_width": "initial"})
                 else:
                     control = widgets.Dropdown(options=spec, value=self.values[name],
-                                               description=name)
+                                               description=name,
+                                               style={"description_width": "initial"})
                 control.observe(self._changed(name), names="value")
                 self._sliders[name] = control
             self._output = widgets.Output()
@@ -85,4 +89,7 @@ class ParameterPanel:
 
         self._output.clear_output(wait=True)
         with self._output:
-            display(self.last)
+            if isinstance(self.last, str):
+                print(self.last)           # words, not a quoted string
+            else:
+                display(self.last)

@@ -33,16 +33,22 @@ def roofline_figure(hardware: str, precision: str = "fp16",
     fig, ax = _figure()
     ax.loglog(x, np.minimum(peak, bandwidth * x) / 1e12, color="black", label="roofline")
     ax.axvline(ridge, linestyle="--", color="gray")
-    ax.annotate(f"ridge {ridge:.0f} FLOP/B", (ridge, peak / 1e12 / 3), rotation=90, fontsize=8)
+    ax.annotate(f" ridge {ridge:.0f} FLOP/B", (ridge, bandwidth * low / 1e12), rotation=90,
+                fontsize=8, va="bottom", ha="right")
+    described = []
     for marker, (label, intensity) in zip("osD^v<>p", points):
         achieved = min(peak, bandwidth * intensity) / 1e12
         regime = "compute-bound" if intensity >= ridge else "memory-bound"
         ax.plot([intensity], [achieved], marker, markersize=8, label=f"{label}: {regime}")
+        described.append(f"{label} at {intensity:.3g} FLOP/B, {regime}")
     ax.set_xlabel("arithmetic intensity (FLOP/byte)")
     ax.set_ylabel(f"attainable {precision.upper()} TFLOP/s")
     ax.set_title(f"Roofline of {device.name}")
     ax.legend(fontsize=8, loc="lower right")
-    return fig
+    return _described(fig, f"Roofline of {device.name} ({precision.upper()}): the roof rises "
+                           f"with bandwidth until the ridge at {ridge:.0f} FLOP/B, then stays "
+                           f"flat at {peak / 1e12:.0f} TFLOP/s"
+                           + (f"; points: {'; '.join(described)}" if described else "") + ".")
 
 
 def sweep_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, xlabel: str,
@@ -64,4 +70,23 @@ def sweep_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, xlab
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(fontsize=8)
+    ranges = []
+    for label, values in series.items():
+        finite = np.asarray(values, dtype=float)
+        finite = finite[np.isfinite(finite)]
+        ranges.append(f"{label} from {finite.min():.3g} to {finite.max():.3g}" if finite.size
+                      else f"{label} nowhere feasible")
+    marked = "; ".join(f"{label} at {position:.3g}" for label, position in marks)
+    return _described(fig, f"{title}: {ylabel} against {xlabel}: {'; '.join(ranges)}"
+                           + (f"; marked: {marked}" if marked else "") + ".")
+
+
+def _described(fig: Any, text: str) -> Any:
+    """Attach a text alternative to a figure, and print it in plain mode (screen readers,
+    headless runs): a plot is never the only way a lab says something."""
+    from mlsysim_lab.widgets.mode import plain_mode
+
+    fig.alt_text = text
+    if plain_mode():
+        print(f"[figure] {text}")
     return fig

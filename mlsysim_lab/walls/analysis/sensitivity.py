@@ -21,10 +21,13 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from mlsysim_lab import _vector as vec
 from mlsysim_lab import catalog
+from mlsysim_lab._vector import Number
 from mlsysim_lab.catalog.hardware import Accelerator
 from mlsysim_lab.catalog.models import ModelSpec
 from mlsysim_lab.precision import scheme
+from mlsysim_lab.walls.node.roofline import roofline
 from mlsysim_lab.walls.node.serving import decode_step, prefill
 
 #: Relative step in log space for the central difference.
@@ -73,6 +76,19 @@ def elasticities(evaluate: Callable[[Mapping[str, float]], float],
                              "moves; its elasticity is not defined here")
         result[name] = (math.log(up) - math.log(down)) / (math.log(high) - math.log(low))
     return Sensitivity(base, result)
+
+
+def roofline_bandwidth_elasticity(flops: Number, bytes_moved: Number, peak_flops: Number,
+                                  bandwidth: Number) -> Number:
+    """d ln T / d ln BW of the roofline bound T = max(F / P, B / BW), exactly: -1 when
+    memory-bound, 0 when compute-bound, and -1/2 on the ridge (the average of the two
+    one-sided slopes, which the central difference of :func:`elasticities` gives).
+
+    The bound alone, no overheads (Williams et al., CACM 52(4), 2009). Floats or
+    broadcastable arrays."""
+    bounds = roofline(flops, bytes_moved, peak_flops, bandwidth)
+    return vec.where(bounds.memory_s > bounds.compute_s, -1.0,
+                     vec.where(bounds.memory_s < bounds.compute_s, 0.0, -0.5))
 
 
 def _scaled(device: Accelerator, precision: str, peak: float, bandwidth: float) -> Accelerator:

@@ -54,6 +54,16 @@ class InputPipeline:
         return vec.record(self)
 
 
+def accelerator_utilisation(accelerator_s: Number, preprocessing_s: Number,
+                            storage_s: Number) -> Number:
+    """Utilisation = t_acc / max(t_acc, t_cpu, t_io): the share of a step the accelerator
+    computes when prefetching overlaps the three stages (seconds in, a fraction out).
+
+    Assumes perfect overlap, so the slowest stage sets the step (Mohan et al., VLDB
+    14(5), 2021). Floats or broadcastable arrays."""
+    return accelerator_s / vec.maximum(vec.maximum(accelerator_s, preprocessing_s), storage_s)
+
+
 def input_pipeline(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 256,
                    workers: Any = 8, storage: str | StorageTier = "local-nvme",
                    node: str | Node | None = None, sharers: Any = None,
@@ -104,4 +114,4 @@ def input_pipeline(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any
                          binding_wall=wall, feasible=forward.feasible)
 
 
-__all__ = ["InputPipeline", "input_pipeline"]
+__all__ = ["InputPipeline", "accelerator_utilisation", "input_pipeline"]

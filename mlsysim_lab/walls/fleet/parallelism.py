@@ -43,6 +43,7 @@ from typing import Any, Literal
 import numpy as np
 
 from mlsysim_lab import catalog
+from mlsysim_lab._vector import Number
 from mlsysim_lab.catalog.hardware import Accelerator
 from mlsysim_lab.catalog.infrastructure import Fabric, Node
 from mlsysim_lab.catalog.models import ModelSpec, TransformerSpec
@@ -193,6 +194,17 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
         reason=reason, peak_flops=peak)
 
 
+def training_wall_clock_s(flops: Number, devices: Number, peak_flops: Number, mfu: Number,
+                          lost_fraction: Number = 0.0) -> Number:
+    """Wall-clock seconds of a run: model FLOPs / (devices x peak x MFU), divided by the
+    goodput 1 - lost fraction (the share of wall-clock lost to checkpoints, rework and
+    restarts, below 1: :mod:`mlsysim_lab.walls.fleet.reliability`).
+
+    Assumes a constant MFU over the run (Chowdhery et al., "PaLM", 2022, for MFU).
+    Floats or broadcastable arrays."""
+    return flops / (devices * peak_flops * mfu) / (1.0 - lost_fraction)
+
+
 def time_to_train_s(model: str | ModelSpec, tokens: Any, devices: Any, hardware: str, *,
                     mfu: float | None = None, precision: str = "bf16",
                     seq_len: Any = 4096) -> Any:
@@ -208,4 +220,4 @@ def time_to_train_s(model: str | ModelSpec, tokens: Any, devices: Any, hardware:
                     * utilisation)
 
 
-__all__ = ["TrainingStep", "time_to_train_s", "training_step"]
+__all__ = ["TrainingStep", "time_to_train_s", "training_step", "training_wall_clock_s"]

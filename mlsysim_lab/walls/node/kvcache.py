@@ -55,6 +55,17 @@ class KVCachePlan:
         return vec.record(self)
 
 
+def kv_bytes_per_token_from_shape(layers: Number, kv_heads: Number, head_dim: Number,
+                                  bytes_per_element: Number) -> Number:
+    """KV-cache bytes one token adds, from the attention shapes:
+    2 (K and V) x layers x KV heads x head_dim x bytes/element.
+
+    Grouped-query attention caches ``kv_heads`` heads, not all query heads (Ainslie et
+    al., "GQA", EMNLP 2023); no cache compression or sharing across layers is assumed.
+    Floats or broadcastable arrays."""
+    return 2.0 * layers * kv_heads * head_dim * bytes_per_element
+
+
 def kv_bytes_per_token(model: str | ModelSpec, precision: str | Scheme = "fp16",
                        kv_precision: str | None = None) -> float:
     """KV-cache bytes one token adds, for the whole model."""

@@ -54,6 +54,19 @@ class StreamingResult:
         return vec.record(self, crossover_reachable=self.crossover_reachable)
 
 
+def streaming_crossover_batch(block_weight_bytes: Number, peak_flops: Number,
+                              injection_bandwidth: Number,
+                              flops_per_sequence: Number) -> Number:
+    """B* = W_block x peak / (B_inject x F_block_per_sequence): the batch at which
+    computing one block takes as long as streaming its weights in (bytes, FLOP/s, B/s,
+    FLOPs per sequence per block).
+
+    Assumes streaming and compute overlap (double buffering), so a block costs the
+    larger of the two times (Cerebras, "Weight Streaming Execution Mode", 2021).
+    Floats or broadcastable arrays."""
+    return block_weight_bytes * peak_flops / (injection_bandwidth * flops_per_sequence)
+
+
 def weight_streaming_step(model: str | ModelSpec, system: str | WaferScaleSystem, *,
                           batch: Any = 1, new_tokens: Any = 1, context: Any = 1024,
                           precision: str | Scheme = "fp16") -> StreamingResult:

@@ -44,6 +44,16 @@ class Footprint:
         return vec.record(self, total_t=self.total_t)
 
 
+def operational_co2e_t(facility_energy_kwh: Number, grid_intensity: Number) -> Number:
+    """Operational carbon, tonnes CO2e = facility energy (kWh) x grid intensity
+    (gCO2e/kWh) / 10^6 g per tonne.
+
+    Assumes the run draws the grid's average mix (location-based accounting, no
+    renewable certificates; Patterson et al., arXiv:2104.10350, 2021). Floats or
+    broadcastable arrays."""
+    return facility_energy_kwh * grid_intensity / 1e6
+
+
 def footprint(energy: EnergyResult, region: str | Region, *, include_embodied: bool = True,
               embodied_kg_per_device: float | None = None,
               service_life_years: float | None = None) -> Footprint:

@@ -1,0 +1,137 @@
+"""A student in JupyterLab, in a real browser (Chromium driven by Playwright): fetch a
+lab with their id, open it, write a prediction, Run All, read the commit and the reveal,
+save, reopen, and still see what was committed and what the model said.
+
+Needs Debian's chromium (``.ci/run`` installs it). Where it is missing the test is
+skipped, unless ``MLSYSIM_BROWSER_REQUIRED=1`` (set by CI), where it fails.
+Screenshots land in ``$MLSYSIM_SCREENSHOTS`` (default: the test's temporary folder)."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mlsysim_lab.cli import main
+from mlsysim_lab.grading.ledger import Ledger
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REQUIRED = os.environ.get("MLSYSIM_BROWSER_REQUIRED") == "1"
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - playwright is a test dependency
+    sync_playwright = None
+
+pytestmark = pytest.mark.skipif(
+    not REQUIRED and (CHROMIUM is None or sync_playwright is None),
+    reason="needs Debian's chromium and playwright (CI installs both)")
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    work = tmp_path / "work"
+    assert main(["labs", "fetch", "lab00", str(work), "--student", "alice"]) == 0
+    settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)   # every cell in the page, none virtualised away
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    port, token = _free_port(), "mlsysim-test-token"
+    env = {**os.environ, "HOME": str(tmp_path), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    for variable in ("MLSYSIM_STUDENT_ID", "MLSYSIM_PLAIN", "JUPYTERHUB_USER", "NBGRADER_EXECUTION"):
+        env.pop(variable, None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+         f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("JupyterLab did not start")
+            time.sleep(0.5)
+    yield url, token, work
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _cell(page, source_text):
+    return page.locator(".jp-CodeCell", has_text=source_text).first
+
+
+def _open(page, url, token):
+    page.goto(f"{url}/lab/tree/lab00.ipynb?token={token}")
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+        1, timeout=60_000)
+
+
+def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
+    url, token, work = jupyterlab
+    shots = Path(os.environ.get("MLSYSIM_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _open(page, url, token)
+
+        answer = _cell(page, "ridge = ...")
+        answer.locator(".cm-content").click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\nridge = 150")
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.locator("li[data-command='runmenu:run-all']").click()
+
+        commit = _cell(page, "commit(lab, 'ridge'")
+        expect(commit.locator(".jp-OutputArea")).to_contain_text("Committed: 150 FLOP/B. Locked.",
+                                                                 timeout=120_000)
+        reveal = _cell(page, "reveal(lab, 'ridge')")
+        expect(reveal.locator(".jp-OutputArea")).to_contain_text("You predicted 150 FLOP/B",
+                                                                 timeout=60_000)
+        empty = _cell(page, "commit(lab, 'decode_intensity'")
+        expect(empty.locator(".jp-OutputArea")).to_contain_text("No prediction yet")
+        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+            1, timeout=120_000)
+        reveal.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "lab00-after-run-all.png"))
+        page.keyboard.press("Control+s")
+        expect(page.locator(".jp-mod-dirty")).to_have_count(0, timeout=30_000)
+
+        page.reload()                                    # close and reopen
+        _open(page, url, token)
+        commit = _cell(page, "commit(lab, 'ridge'")
+        expect(commit.locator(".jp-OutputArea")).to_contain_text("Committed: 150 FLOP/B. Locked.")
+        reveal = _cell(page, "reveal(lab, 'ridge')")
+        expect(reveal.locator(".jp-OutputArea")).to_contain_text("the model says")
+        for cell in (commit, reveal):
+            expect(cell.locator(".jp-OutputArea")).not_to_contain_text("Error displaying widget")
+        reveal.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "lab00-reopened.png"))
+        browser.close()
+
+    ledger = Ledger.read("lab00", work)
+    assert ledger.student == "alice" and "ridge" in ledger.commits()
+    assert "ridge" in ledger.revealed()
