@@ -1,18 +1,16 @@
 """Lab 01: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
-import numpy as np
-
 from mlsysim_lab import catalog
 from mlsysim_lab.explain import explain
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
                                  NumericItem, Option, Relative, Values)
 from mlsysim_lab.walls import names
-from mlsysim_lab.walls.node import decode_step, roofline
+from mlsysim_lab.walls.node import decode_step, first_compute_bound_batch, roofline
 
 OLD = "a100"               # the GPU being replaced
 CONTEXT = 1024             # tokens of context in the batch-1 comparison
 SHORT_CONTEXT = 32         # tokens of context in the batch sweep (KV traffic stays small)
-BATCHES = np.arange(1, 4097)
+MAX_BATCH = 4096   # the crossover batch is searched in 1 .. MAX_BATCH
 
 
 def decode_time_lower_bound(params: float, bytes_per_param: float, bandwidth: float) -> float:
@@ -48,9 +46,8 @@ def speedup_follows(s) -> str:
 
 def crossover(s, hardware) -> float:
     """Smallest batch whose decode step (short context) is compute-bound and fits."""
-    sweep = decode_step(s["model"], hardware, batch=BATCHES, context=SHORT_CONTEXT)
-    compute = np.flatnonzero((sweep.bottleneck == "compute") & sweep.feasible)
-    return float(BATCHES[compute[0]]) if compute.size else float("nan")
+    return first_compute_bound_batch(s["model"], hardware, context=SHORT_CONTEXT,
+                                     max_batch=MAX_BATCH)
 
 
 def crossover_shift(s) -> str:

@@ -6,10 +6,10 @@ from mlsysim_lab.explain import explain
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
                                  NumericItem, Option, Relative)
 from mlsysim_lab.walls import names
-from mlsysim_lab.walls.node import decode_step, roofline
+from mlsysim_lab.walls.node import decode_step, first_compute_bound_batch, roofline
 
 OLD, NEW = "a100", "h100"        # the upgrade under study
-BATCHES = np.arange(1, 4097)     # where the crossover batches are searched
+MAX_BATCH = 4096     # where the crossover batches are searched: 1 .. MAX_BATCH
 
 
 def roofline_speedup(flops: float, bytes_moved: float, peak_a: float, bandwidth_a: float,
@@ -34,9 +34,8 @@ def explained(s, batch, context):
 
 def crossover(s, hardware) -> int:
     """Smallest decode batch (short context) that is compute-bound and fits."""
-    sweep = decode_step(s["model"], hardware, batch=BATCHES, context=s["short_context"])
-    compute = np.flatnonzero((sweep.bottleneck == "compute") & sweep.feasible)
-    return int(BATCHES[compute[0]])
+    return int(first_compute_bound_batch(s["model"], hardware, context=s["short_context"],
+                                         max_batch=MAX_BATCH))
 
 
 def shift_batch(s) -> int:

@@ -34,7 +34,7 @@ from mlsysim_lab import catalog
 from mlsysim_lab.explain import explain
 from mlsysim_lab.formatting import duration
 from mlsysim_lab.precision import scheme
-from mlsysim_lab.walls.node import decode_step
+from mlsysim_lab.walls.node import decode_step, first_compute_bound_batch
 from mlsysim_lab.widgets.plots import roofline_figure, sweep_figure
 import numpy as np
 old = catalog.get_hardware('a100')
@@ -49,9 +49,7 @@ print(f"{model.name}: {model.total_params / 1e9:.2f} B parameters, "
       f"{model.total_params * weight_bytes / 1e9:.1f} GB of FP16 weights")
 """
 
-CROSSOVER = ("batches = np.arange(1, 4097)\n"
-             "sweep = decode_step(model, {gpu}, batch=batches, context=32)\n"
-             "{name} = int(batches[np.argmax((sweep.bottleneck == 'compute') & sweep.feasible)])")
+CROSSOVER = "{name} = first_compute_bound_batch(model, {gpu}, context=32)"
 
 TIME_PER_TOKEN = """
 batches = np.arange(1, 4097)
@@ -59,7 +57,7 @@ series, marks = {}, []
 for gpu in (old, new):
     sweep = decode_step(model, gpu, batch=batches, context=32)
     series[gpu.name] = sweep.latency_s / batches * 1e3      # NaN where it does not fit
-    first = batches[np.argmax((sweep.bottleneck == 'compute') & sweep.feasible)]
+    first = first_compute_bound_batch(model, gpu, context=32)
     marks.append((f'{gpu.name} turns compute-bound', first))
 ratio = series[old.name] / series[new.name]
 print(f"Speedup of the {new.name} over the {old.name}: {ratio[0]:.2f}x at batch 1, "
@@ -73,11 +71,8 @@ plt.show()
 """
 
 ROOFLINE = """
-batches = np.arange(1, 4097)
-sweep = decode_step(model, old, batch=batches, context=32)
-old_first = int(batches[np.argmax((sweep.bottleneck == 'compute') & sweep.feasible)])
-sweep = decode_step(model, new, batch=batches, context=32)
-new_first = int(batches[np.argmax((sweep.bottleneck == 'compute') & sweep.feasible)])
+old_first = int(first_compute_bound_batch(model, old, context=32))
+new_first = int(first_compute_bound_batch(model, new, context=32))
 points = [(f'batch {b}', float(decode_step(model, new, batch=b, context=32).arithmetic_intensity))
           for b in (1, old_first, new_first)]
 print(f"Batch {old_first} is where the {old.name} turns compute-bound; on the {new.name} "
@@ -150,13 +145,8 @@ def build():
         *L.predict(LAB, "crossover_old", CROSSOVER.format(gpu="old", name="crossover_old"), 2),
         *L.predict(LAB, "crossover_new", CROSSOVER.format(gpu="new", name="crossover_new"), 2),
         *L.predict(LAB, "crossover_shift",
-                   "batches = np.arange(1, 4097)\n"
-                   "first = {}\n"
-                   "for gpu in (old, new):\n"
-                   "    sweep = decode_step(model, gpu, batch=batches, context=32)\n"
-                   "    first[gpu.id] = batches[np.argmax((sweep.bottleneck == 'compute') "
-                   "& sweep.feasible)]\n"
-                   "change = first[new.id] / first[old.id]\n"
+                   "change = (first_compute_bound_batch(model, new, context=32)\n"
+                   "          / first_compute_bound_batch(model, old, context=32))\n"
                    "crossover_shift = 'same' if abs(change - 1) <= 0.1 else "
                    "('new' if change > 1 else 'old')", 1),
         *L.text("### Time per token as the batch grows\n\nPer generated token, a bigger batch "

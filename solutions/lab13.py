@@ -32,7 +32,7 @@ refuses to compare a configuration that does not fit in memory.
 SETUP = """
 from mlsysim_lab import catalog
 from mlsysim_lab.explain import explain
-from mlsysim_lab.walls.node import decode_step
+from mlsysim_lab.walls.node import decode_step, first_compute_bound_batch
 from mlsysim_lab.widgets.plots import sweep_figure
 import numpy as np
 old, new = catalog.get_hardware('a100'), catalog.get_hardware('h100')
@@ -43,14 +43,9 @@ for gpu in (old, new):
     print(f"{gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 (dense), "
           f"{gpu.memory_bandwidth / 1e12:.2f} TB/s, ridge {gpu.ridge_point('fp16'):.0f} FLOP/B")
 
-def first_compute_bound(gpu, context):
-    # the smallest decode batch that is compute-bound and fits
-    batches = np.arange(1, 4097)
-    sweep = decode_step(model, gpu, batch=batches, context=context)
-    return int(batches[np.argmax((sweep.bottleneck == 'compute') & sweep.feasible)])
-
 # Case C: a batch between the two GPUs' crossovers (their geometric mean)
-shift_batch = int(round(np.sqrt(first_compute_bound(old, short) * first_compute_bound(new, short))))
+crossovers = [first_compute_bound_batch(model, gpu, context=short) for gpu in (old, new)]
+shift_batch = int(round(np.sqrt(crossovers[0] * crossovers[1])))
 print(f"{model.name} decode, FP16. Case A: batch 1, {context:,} tokens of context. "
       f"Case B: batch {big_batch:,}, {short} tokens. Case C: batch {shift_batch:,}, {short} tokens.")
 
@@ -85,8 +80,8 @@ fig = sweep_figure(batches, {'speedup (A100 step time / H100 step time)': speedu
                              f'bandwidth ratio ({bandwidth_ratio:.2f}x)':
                                  np.full(batches.size, bandwidth_ratio)},
                    xlabel='decode batch', ylabel='speedup (x)', logx=True,
-                   marks=[('A100 turns compute-bound', first_compute_bound(old, short)),
-                          ('H100 turns compute-bound', first_compute_bound(new, short)),
+                   marks=[('A100 turns compute-bound', crossovers[0]),
+                          ('H100 turns compute-bound', crossovers[1]),
                           (f'case C: batch {shift_batch}', shift_batch)],
                    title=f'{model.name} decode, {short} tokens of context')
 fig.axes[0].legend(fontsize=8, loc='center left')

@@ -312,3 +312,12 @@ def test_the_all_reduce_latency_defaults_to_the_scale_up_fabric():
     layers = catalog.get_model("llama-3.1-70b").layers
     assert default.communication_s - none.communication_s == pytest.approx(
         2 * layers * 2 * 7 * nvlink.latency)
+
+
+def test_first_compute_bound_batch_is_the_first_batch_past_the_ridge_and_nan_when_none():
+    from mlsysim_lab.walls.node import first_compute_bound_batch
+
+    batch = first_compute_bound_batch("llama-3-8b", "h100", context=32)
+    assert decode_step("llama-3-8b", "h100", batch=batch, context=32).bottleneck == "compute"
+    assert decode_step("llama-3-8b", "h100", batch=batch - 1, context=32).bottleneck == "memory"
+    assert math.isnan(first_compute_bound_batch("llama-3-8b", "h100", context=32, max_batch=4))

@@ -17,7 +17,7 @@ Banded(bands)      ratio = max(answer/key, key/answer) <= factor of the first ba
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -112,8 +112,6 @@ class Banded(_Policy):
     def describe(self) -> str:
         return ", ".join(f"{band.credit:g} within {band.factor:g}x" for band in self.bands)
 
-
-Policy = Annotated[Union[Relative, Absolute, OrderOfMagnitude, Banded], Field(discriminator="kind")]
 
 #: The default for numeric predictions: full within 10 %, half within 2x, a quarter within 10x.
 DEFAULT_POLICY = Banded()

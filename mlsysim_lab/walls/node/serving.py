@@ -113,6 +113,22 @@ def decode_step(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 
                       **efficiency.as_kwargs())
 
 
+def first_compute_bound_batch(model: str | ModelSpec, hardware: HardwareLike, *,
+                              context: Any = 1024, precision: str | Scheme = "fp16",
+                              max_batch: int = 4096) -> float:
+    """The smallest decode batch whose step is compute-bound and fits in memory,
+
+        B* = min { B in 1 .. max_batch : intensity(B) >= ridge and the batch fits },
+
+    found on the decode step model of :func:`decode_step` (ideal roofline, Williams,
+    Waterman & Patterson, CACM 2009); NaN when no batch up to ``max_batch`` qualifies
+    (never a silent batch 1)."""
+    batches = np.arange(1, int(max_batch) + 1)
+    sweep = decode_step(model, hardware, batch=batches, context=context, precision=precision)
+    hits = np.flatnonzero((np.asarray(sweep.bottleneck) == "compute") & np.asarray(sweep.feasible))
+    return float(batches[hits[0]]) if hits.size else float("nan")
+
+
 def prefill(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
             prompt_tokens: Any = 1024, precision: str | Scheme = "fp16",
             kv_precision: str | None = None, devices: Any = 1,
