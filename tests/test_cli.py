@@ -158,3 +158,16 @@ def test_labs_fetch_sets_the_students_id_once(capsys, tmp_path):
     (tmp_path / "lab01.ipynb").unlink()
     assert main(["labs", "fetch", "lab01", str(tmp_path), "--student", "bob"]) == 2
     assert "alice" in capsys.readouterr().err
+
+
+def test_nbgrader_validate_lists_uncommitted_predictions(tmp_path):
+    """A student's Validate on a blank lab says what is not committed, not 'Success'."""
+    from mlsysim_lab.course.lab_files import fetch
+
+    notebook = fetch("lab00", tmp_path, student="val")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "MLSYSIM_STUDENT_ID"}
+    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    run = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(notebook)],
+                         cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
+    report = run.stdout + run.stderr
+    assert "Success" not in report and "lab00.ridge" in report and "No prediction yet" in report
