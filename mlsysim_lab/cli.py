@@ -288,11 +288,13 @@ def _labs_list(args: argparse.Namespace) -> str:
 
     labs = listing(args.path)
     rows = [{"id": lab.id, "title": lab.title, "question": lab.question, "level": lab.level,
-             "minutes": lab.minutes, "walls": [f"{n} {wall(n)}" for n in lab.walls],
+             "minutes": lab.minutes, "paths": dict(lab.paths),
+             "walls": [f"{n} {wall(n)}" for n in lab.walls],
              "available": notebook_path(lab) is not None} for lab in labs]
     if args.json:
         return json.dumps(rows, indent=2)
-    header = f"Learning path: {args.path}\n" if args.path else ""
+    header = (f"Learning path: {args.path}, {sum(r['minutes'] for r in rows)} minutes of lab "
+              "time in all\n" if args.path else "")
     return header + _table(("id", "title", "question", "level", "min", "available"),
                            [(r["id"], r["title"], r["question"], r["level"], str(r["minutes"]),
                              "yes" if r["available"] else "not yet") for r in rows])

@@ -98,10 +98,11 @@ def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         _open(page, url, token)
 
-        answer = _cell(page, "ridge = ...")
-        answer.locator(".cm-content").click()
-        page.keyboard.press("Control+End")
-        page.keyboard.type("\nridge = 150")
+        for stub, line in (("ridge = ...", "ridge = 150"),
+                           ("decode_regime = ...", "decode_regime = 'compute'")):
+            _cell(page, stub).locator(".cm-content").click()
+            page.keyboard.press("Control+End")
+            page.keyboard.type("\n" + line)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.locator("li[data-command='runmenu:run-all']").click()
 
@@ -111,12 +112,24 @@ def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
         reveal = _cell(page, "reveal(lab, 'ridge')")
         expect(reveal.locator(".jp-OutputArea")).to_contain_text("You predicted 150 FLOP/B",
                                                                  timeout=60_000)
+        choice = _cell(page, "reveal(lab, 'decode_regime')")
+        expect(choice.locator(".jp-OutputArea")).to_contain_text(
+            "You predicted 'compute'; the model says 'memory'")
+        expect(choice.locator(".jp-OutputArea")).to_contain_text("misconception")
         empty = _cell(page, "commit(lab, 'decode_intensity'")
         expect(empty.locator(".jp-OutputArea")).to_contain_text("No prediction yet")
+        unrevealed = _cell(page, "reveal(lab, 'decode_intensity')")
+        expect(unrevealed.locator(".jp-OutputArea")).to_contain_text("commit your prediction first")
+        expect(unrevealed.locator(".jp-OutputArea")).not_to_contain_text("the model says")
         expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
             1, timeout=120_000)
+        expect(page.locator(".jp-OutputArea")).not_to_contain_text(["Traceback"])
+        expect(page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+               ).to_have_count(0)
         reveal.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "lab00-after-run-all.png"))
+        choice.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "lab00-choice-reveal.png"))
         page.keyboard.press("Control+s")
         expect(page.locator(".jp-mod-dirty")).to_have_count(0, timeout=30_000)
 
@@ -126,12 +139,14 @@ def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
         expect(commit.locator(".jp-OutputArea")).to_contain_text("Committed: 150 FLOP/B. Locked.")
         reveal = _cell(page, "reveal(lab, 'ridge')")
         expect(reveal.locator(".jp-OutputArea")).to_contain_text("the model says")
-        for cell in (commit, reveal):
+        choice = _cell(page, "reveal(lab, 'decode_regime')")
+        expect(choice.locator(".jp-OutputArea")).to_contain_text("You predicted 'compute'")
+        for cell in (commit, reveal, choice, _cell(page, "commit(lab, 'decode_regime'")):
             expect(cell.locator(".jp-OutputArea")).not_to_contain_text("Error displaying widget")
         reveal.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "lab00-reopened.png"))
         browser.close()
 
     ledger = Ledger.read("lab00", work)
-    assert ledger.student == "alice" and "ridge" in ledger.commits()
-    assert "ridge" in ledger.revealed()
+    assert ledger.student == "alice" and {"ridge", "decode_regime"} <= set(ledger.commits())
+    assert "ridge" in ledger.revealed() and "decode_intensity" not in ledger.commits()

@@ -88,6 +88,18 @@ def test_solution_runs_headless_without_errors(lab):
 
 
 @pytest.mark.parametrize("lab", LABS)
+def test_a_blank_student_notebook_runs_to_the_end_without_errors(lab):
+    """Run All on a lab whose answers are all still empty: every cell runs, none errs."""
+    notebook = nbformat.read(graded(lab) / "autograded" / "blank-bob" / lab / f"{lab}.ipynb",
+                             as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.get("execution_count") for cell in code), "Run All stopped early"
+    errors = [(cell.source[:60], output.get("ename")) for cell in code
+              for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("lab", LABS)
 def test_solution_scores_full_and_blank_scores_zero(lab):
     from nbgrader.api import Gradebook
 

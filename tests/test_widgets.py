@@ -22,7 +22,7 @@ def test_prediction_card_commits_then_locks(lab):
 
 def test_choice_card_names_the_committed_option(lab):
     card = PredictionCard(lab, "regime")
-    assert "one of `&#x27;memory&#x27;` or `&#x27;compute&#x27;`" in card.html
+    assert "one of &#x27;memory&#x27; or &#x27;compute&#x27;" in card.html
     card.commit("compute")
     assert lab.predictions["regime"] == "compute"
 

@@ -62,7 +62,7 @@ def predict(lab_id: str, item: str, solution: str, points: float, *,
     blocks = [
         cells.markdown(f"### Predict: {spec_item.prompt.strip()} ({form})"),
         cells.answer(solution, f"{lab_id}-answer-{item}",
-                     before=f"# Your prediction, {form}:  {item} = ..."),
+                     before=f"{item} = ...  # your prediction, {form}"),
         cells.commit_cell(item, f"{lab_id}-test-{item}", points),
     ]
     return blocks + (reveal_cell(lab_id, item) if reveal else [])

@@ -40,8 +40,11 @@ def answer(solution: str, grade_id: str, *, before: str = "", after: str = "") -
 
 
 def tests(code: str, grade_id: str, points: float) -> Any:
-    return nbformat.v4.new_code_cell(code.strip("\n"), metadata=_nbgrader(
-        grade_id, solution=False, grade=True, locked=True, points=points))
+    """A locked test cell; its one-line source is collapsed (grading plumbing out of
+    sight), its output is what the student reads."""
+    metadata = _nbgrader(grade_id, solution=False, grade=True, locked=True, points=points)
+    metadata["jupyter"] = {"source_hidden": True}
+    return nbformat.v4.new_code_cell(code.strip("\n"), metadata=metadata)
 
 
 def reflection(prompt: str, model_answer: str, grade_id: str, points: float) -> Any:

@@ -177,7 +177,7 @@ class ChoiceItem(_Prediction):
         return tuple((option.label, option.text) for option in self.options)
 
     def answer_form(self) -> str:
-        labels = [f"`{option.label!r}`" for option in self.options]
+        labels = [repr(option.label) for option in self.options]
         return "one of " + ", ".join(labels[:-1]) + f" or {labels[-1]}"
 
     def parse(self, answer: Any) -> str | AnswerProblem:

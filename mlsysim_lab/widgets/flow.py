@@ -41,10 +41,10 @@ def commit(lab: Lab, name: str, value: Any) -> None:
     record_answer(f"{lab.spec.id}.{name}", value)
     card = PredictionCard(lab, name)
     if lab.has_prediction(name):
-        if value is not None and not item.same(value, lab.predictions[name]):
+        if value not in (None, Ellipsis) and not item.same(value, lab.predictions[name]):
             card.status += (f" Your answer cell now holds {item.shown(value)}; the committed "
                             "prediction is the one graded.")
-    elif value is None:
+    elif value is None or value is Ellipsis:   # the answer cell's stub: `x = ...`
         card.status = ("No prediction yet: write it in the answer cell above, then run "
                        "this cell again.")
     else:

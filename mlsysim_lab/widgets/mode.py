@@ -25,9 +25,9 @@ def show(item: Any) -> None:
     if plain_mode():
         print(item.text if hasattr(item, "text") else item)
         return
-    from IPython.display import HTML, display
+    from IPython.display import display
 
-    if hasattr(item, "html"):
-        display(HTML(item.html))   # static: still there when the notebook is reopened
+    if hasattr(item, "html"):   # static, with a text alternative: survives a reopen
+        display({"text/html": item.html, "text/plain": getattr(item, "text", "")}, raw=True)
     else:
         display(item.widget if hasattr(item, "widget") else item)
