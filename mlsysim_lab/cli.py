@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from mlsysim_lab import __version__
@@ -87,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = labs_commands.add_parser("run", help="execute a student notebook headless")
     run.add_argument("lab", help="lab id or a notebook path")
     run.set_defaults(handler=_labs_run)
+    report = labs_commands.add_parser("report", help="your own report of a lab notebook: "
+                                      "committed predictions against the model, as HTML")
+    report.add_argument("notebook", help="the lab notebook, e.g. lab01.ipynb")
+    report.add_argument("--out", help="the HTML file (default: LAB-report.html beside it)")
+    report.set_defaults(handler=_labs_report)
+
     notes = labs_commands.add_parser("notes", help="instructor notes from the item specs")
     notes.add_argument("lab")
     notes.set_defaults(handler=_labs_notes)
@@ -318,6 +325,14 @@ def _labs_run(args: argparse.Namespace) -> str:
 
     seconds, lines = run(args.lab)
     return "\n".join([*lines, f"(ran headless in {seconds:.1f} s)"])
+
+
+def _labs_report(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.student_report import student_report
+
+    if not Path(args.notebook).is_file():
+        raise CommandError(f"no notebook {args.notebook!r}")
+    return f"Report written to {student_report(args.notebook, args.out)}"
 
 
 def _labs_notes(args: argparse.Namespace) -> str:

@@ -84,7 +84,7 @@ def build():
                    "bytes are amortised; but every image brings its own activations, whose "
                    "traffic grows with the batch like the FLOPs do. Intensity therefore tends "
                    "to FLOPs per image / activation bytes per image.", 2),
-        *L.summary("Decode at batch 1 sits far below the ridge: **memory bandwidth** binds, "
+        *L.summary(LAB, "Decode at batch 1 sits far below the ridge: **memory bandwidth** binds, "
                    "because each weight read does 2 FLOPs. Prefill shares each weight read "
                    "among thousands of tokens and sits far above it: **compute throughput** "
                    "binds. Batching moves a workload to the right on the roofline, until the "

@@ -180,7 +180,7 @@ def build():
                    "concurrent users (and hold their KV caches) to leave the memory wall; "
                    "with long contexts the KV reads grow with the batch and it may never get "
                    "there.", 2),
-        *L.summary("At batch 1, decode is bound by **memory bandwidth** on both GPUs: every "
+        *L.summary(LAB, "At batch 1, decode is bound by **memory bandwidth** on both GPUs: every "
                    "token streams all the weights for about 2 FLOPs per weight, so an upgrade "
                    "speeds it up by the bandwidth ratio and its extra FLOPS sit idle. Only "
                    "batching shares the weight read among enough tokens to reach the ridge "

@@ -210,7 +210,7 @@ def build():
                    "weights for one token. TTFT follows peak FLOPS, TPOT follows memory "
                    "bandwidth (and both need the model to fit in memory first), so a service "
                    "must report and provision for both.", 2),
-        *L.summary("Prefill is bound by **compute throughput**: the whole prompt shares each "
+        *L.summary(LAB, "Prefill is bound by **compute throughput**: the whole prompt shares each "
                    "weight read, so TTFT scales with the prompt over peak FLOPS. Decode is "
                    "bound by **memory bandwidth**: each output token re-reads every weight, "
                    "so one output token costs about as much as a ridge point's worth of "

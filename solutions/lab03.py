@@ -200,7 +200,7 @@ def build():
                    "context: such a user takes as much memory as dozens of short ones, so "
                    "the scheduler must preempt or queue others (and each decode step reads "
                    "that whole cache).", 2),
-        *L.summary("Memory **capacity** (wall 2) and the **KV cache** (wall 5) bind: the "
+        *L.summary(LAB, "Memory **capacity** (wall 2) and the **KV cache** (wall 5) bind: the "
                    "weights take a fixed share of the GPU, and what is left is divided among "
                    "users in proportion to the tokens each one reserves. GQA makes each "
                    "token cheaper, paged allocation stops paying for tokens that never "

@@ -203,7 +203,7 @@ def build():
                    "needed scale with GPU throughput. A node with a faster GPU needs more "
                    "cores per GPU (or GPU-side decoding) and a faster storage tier (local "
                    "cache, parallel file system), otherwise the new GPUs mostly wait.", 2),
-        *L.summary("With a handful of CPU workers the step is bound by **data "
+        *L.summary(LAB, "With a handful of CPU workers the step is bound by **data "
                    "transformation** (wall 9): JPEG decoding takes several times longer than "
                    "the GPU's forward and backward passes, so the GPU idles and its "
                    "utilisation is the ratio of the two times. A faster GPU lowers the "

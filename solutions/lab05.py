@@ -186,7 +186,7 @@ def build():
                    "so as the batch grows the part INT4 shrinks becomes a smaller share of "
                    "the bytes moved and the speedup falls toward 1; a longer context makes "
                    "each sequence's KV cache larger, so it falls sooner.", 2),
-        *L.summary("While **memory bandwidth** binds (decode at small batch), quantization "
+        *L.summary(LAB, "While **memory bandwidth** binds (decode at small batch), quantization "
                    "speeds a step up by close to the ratio of bytes moved, below the weight "
                    "byte ratio because the KV cache and activations stay 16-bit; the gain "
                    "fades as the batch grows and that 16-bit traffic dominates. Where "

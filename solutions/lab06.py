@@ -291,7 +291,7 @@ def build():
                    "1 / GPUs), faster than the other two. Failures dominate with slow "
                    "checkpoint storage, slow (scheduler-level) restarts, or tens of thousands "
                    "of GPUs, where the MTBF drops to hours and below.", 2),
-        *L.summary("Inside one node, **memory capacity** binds first: a 70B model's training "
+        *L.summary(LAB, "Inside one node, **memory capacity** binds first: a 70B model's training "
                    "state does not fit eight GPUs, so the model is split over pipeline stages "
                    "and nodes. Across nodes, **communication (wall 14) and synchronization "
                    "(wall 15)** bind: the tensor-parallel all-reduces on every layer, the "

@@ -236,7 +236,7 @@ def build():
                    "Geography would weigh more on cost with a much higher carbon price, with "
                    "owned hardware where the local electricity price enters the bill, or "
                    "with rental prices that differ by region.", 2),
-        *L.summary("Energy (wall 17) is set by the hardware, the time and the data centre's "
+        *L.summary(LAB, "Energy (wall 17) is set by the hardware, the time and the data centre's "
                    "**PUE**: moving a run changes it only through the PUE. Carbon (wall 18) "
                    "is that energy times the **grid's carbon intensity**, which spans more "
                    "than an order of magnitude between regions: the location is the largest "

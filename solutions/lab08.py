@@ -236,7 +236,7 @@ def build():
                    "cost, the extra latency of escalated requests (they run twice), and the "
                    "accuracy "
                    "each model reaches at a given K.", 2),
-        *L.summary("Every reasoning token is a decode step, and decode is bound by **memory "
+        *L.summary(LAB, "Every reasoning token is a decode step, and decode is bound by **memory "
                    "bandwidth** (wall 3): the weights are streamed once per token, so latency "
                    "grows with the tokens generated, K M + A, not with K. At a fixed request "
                    "rate the fleet must hold the offered load, request rate x latency "

@@ -262,7 +262,7 @@ def build():
                    "shrinks towards zero and the step tends to the communication time, so the "
                    "speedup is capped at step / communication, and a target below the "
                    "communication time cannot be met by any bandwidth or FLOPS.", 2),
-        *L.summary("**Memory bandwidth** (wall 3) binds decode: the elasticity with respect to "
+        *L.summary(LAB, "**Memory bandwidth** (wall 3) binds decode: the elasticity with respect to "
                    "bandwidth is -1 and to FLOPS 0, so more FLOPS buys nothing and a per-token "
                    "SLA needs bandwidth in proportion to the speedup. **Compute throughput** "
                    "(wall 1) binds large-batch prefill, with the elasticities swapped. On 8 "

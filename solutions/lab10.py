@@ -244,7 +244,7 @@ def build():
                    "recomputed or streamed out); decode brings one token per sequence, so it "
                    "needs as many sequences as tokens, each with a full KV cache on the wafer, "
                    "and SRAM runs out long before.", 2),
-        *L.summary("On the GPU node, decode is bound by **memory bandwidth**: each GPU reads its "
+        *L.summary(LAB, "On the GPU node, decode is bound by **memory bandwidth**: each GPU reads its "
                    "share of the weights from HBM every step. The wafer changes the wall, not "
                    "the fact that a wall binds: in weight-streaming mode **weight streaming** "
                    "binds, because every step pulls all the weights through one injection "

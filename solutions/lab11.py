@@ -282,7 +282,7 @@ def build():
                    "trusting either, add what the model leaves out: carbon or energy per "
                    "step, the reliability loss of the larger cluster, communication overlap, "
                    "or the availability of that many GPUs.", 2),
-        *L.summary("Three walls shape this space. **Memory capacity (wall 2)** removes "
+        *L.summary(LAB, "Three walls shape this space. **Memory capacity (wall 2)** removes "
                    "most of it: without tensor or pipeline parallelism a 70B model's "
                    "weights, gradients and activations do not fit 80 GB. Among what fits, "
                    "**communication (wall 14)** decides the winner: a pipeline cuts each "

@@ -311,7 +311,7 @@ def build():
                    "efficiency falls, and at thousands of GPUs communication binds), so a "
                    "larger cluster would use more GPU-hours, energy and money for the same "
                    "tokens.", 2),
-        *L.summary("At the **algorithm** layer, **scaling laws (wall 11)** set the work: "
+        *L.summary(LAB, "At the **algorithm** layer, **scaling laws (wall 11)** set the work: "
                    "about 20 tokens per parameter and 6 N D FLOPs. On the **node**, "
                    "**compute throughput (wall 1)** binds a training step; **memory capacity "
                    "(wall 2)** is the gate that forces the model across a node with tensor "

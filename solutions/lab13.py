@@ -196,7 +196,7 @@ def build():
                    "changes if they batch many short requests so that compute binds on both "
                    "(then they approach the FLOPS ratio), or if they compare a GPU with more "
                    "bandwidth (H200) for memory-bound serving.", 2),
-        *L.summary("Which wall binds decides which datasheet ratio an upgrade delivers. At "
+        *L.summary(LAB, "Which wall binds decides which datasheet ratio an upgrade delivers. At "
                    "batch 1 decode is bound by **memory bandwidth** on both GPUs and the speedup "
                    "is the bandwidth ratio; a large batch of short requests is bound by "
                    "**compute throughput** on both and the speedup is the FLOPS ratio. Between "

@@ -232,7 +232,7 @@ def build():
                    "would silently change results. Offsets belong in a new stage with a new "
                    "name (e.g. net_co2e_t = co2e_t - offsets_t) that declares what it reads, "
                    "so both numbers stay visible and traceable.", 2),
-        *L.summary("The pipeline does not change the physics, it makes the chain visible. "
+        *L.summary(LAB, "The pipeline does not change the physics, it makes the chain visible. "
                    "Everything downstream starts at the **compute wall**: training time is "
                    "$6ND / (n \\cdot \\text{peak} \\cdot \\text{MFU})$, and energy (wall 17) is "
                    "power times that time times PUE, so more GPUs shorten the run without "

@@ -253,7 +253,7 @@ def build():
                    "that does not contain the figure: nobody could check it, and an error (a "
                    "TB/s typed as GB/s, a sparse peak taken as dense) would travel into every "
                    "result unnoticed.", 2),
-        *L.summary("Your device enters every solver the way a zoo entry does, so the walls "
+        *L.summary(LAB, "Your device enters every solver the way a zoo entry does, so the walls "
                    "that bind are decided by the workload against its two datasheet figures. "
                    "Decode at batch 1 sits far below the ridge: **memory bandwidth** (wall 3) "
                    "binds, and the step costs about the matmul weight bytes divided by the "

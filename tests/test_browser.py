@@ -147,6 +147,8 @@ def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
         page.screenshot(path=str(shots / "lab00-reopened.png"))
         browser.close()
 
+    report = (work / "lab00-report.html").read_text()   # written by the lab's last cell
+    assert "150 FLOP/B" in report and "student alice" in report
     ledger = Ledger.read("lab00", work)
     assert ledger.student == "alice" and {"ridge", "decode_regime"} <= set(ledger.commits())
     assert "ridge" in ledger.revealed() and "decode_intensity" not in ledger.commits()

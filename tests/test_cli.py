@@ -171,3 +171,21 @@ def test_nbgrader_validate_lists_uncommitted_predictions(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
     report = run.stdout + run.stderr
     assert "Success" not in report and "lab00.ridge" in report and "No prediction yet" in report
+
+
+def test_a_student_report_shows_committed_predictions_only(capsys, tmp_path):
+    from mlsysim_lab.course.lab_files import fetch
+    from mlsysim_lab.grading import open_lab
+
+    notebook = fetch("lab00", tmp_path, student="rita")
+    lab = open_lab("lab00", folder=tmp_path)
+    lab.predict("ridge", 150)
+    lab.predict("decode_regime", "compute")
+    assert main(["labs", "report", str(notebook)]) == 0
+    page = (tmp_path / "lab00-report.html").read_text()
+    ridge = f"{lab.spec.item('ridge').key_value(lab.scenario):.4g} FLOP/B"
+    assert "150 FLOP/B" in page and ridge in page and "student rita" in page
+    assert "not what the model says" in page and "data:image/png;base64," in page
+    assert page.count("(hidden until you commit)") == sum(
+        item.predictable for item in lab.spec.items) - 2
+    assert main(["labs", "report", str(tmp_path / "nothing.ipynb")]) == 2

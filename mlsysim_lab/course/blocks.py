@@ -44,7 +44,7 @@ def setup(lab_id: str, extra: str = "") -> list[Any]:
     code = ("import matplotlib.pyplot as plt\n"
             "from mlsysim_lab.grading import open_lab\n"
             "from mlsysim_lab.grading.nbcheck import check_function\n"
-            "from mlsysim_lab.widgets import commit, describe_scenario, reveal, show, "
+            "from mlsysim_lab.widgets import commit, describe_scenario, report, reveal, show, "
             "FailureBanner, ParameterPanel\n"
             f"lab = open_lab({lab_id!r})\n"
             "print(describe_scenario(lab))"
@@ -98,5 +98,11 @@ def reflect(lab_id: str, name: str, prompt: str, model_answer: str, points: floa
                             f"{lab_id}-reflect-{name}", points)
 
 
-def summary(markdown: str) -> list[Any]:
-    return [cells.markdown(f"## Summary: which wall binds, and why\n\n{markdown.strip()}")]
+def summary(lab_id: str, markdown: str) -> list[Any]:
+    """The closing summary, then the cell that writes the student's own report."""
+    return [cells.markdown(f"## Summary: which wall binds, and why\n\n{markdown.strip()}"),
+            cells.markdown("## Your report\n\nSave the notebook, then run the cell below: it "
+                           f"writes `{lab_id}-report.html` beside it, with every prediction you "
+                           "committed against the model, a calibration picture and your "
+                           "reflections, to keep or hand in."),
+            cells.setup("report(lab)", f"{lab_id}-report")]

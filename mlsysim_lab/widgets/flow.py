@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mlsysim_lab.grading.nbcheck import NotReady, record_answer
@@ -61,3 +62,17 @@ def reveal(lab: Lab, name: str) -> None:
     card.reveal()
     _show_event(lab, "reveal", name)
     show(card)
+
+
+def report(lab: Lab) -> None:
+    """Write the student's report of this lab beside the saved notebook (not while the
+    lab is being autograded: the grader keeps its own record)."""
+    if nbgrader_mode() == "autograde":
+        return
+    from mlsysim_lab.course.student_report import student_report
+
+    notebook = (lab.ledger.path.parent if lab.ledger.path else Path.cwd()) / f"{lab.spec.id}.ipynb"
+    if not notebook.is_file():
+        print(f"Save this notebook as {notebook.name} first (the report reads the saved file).")
+        return
+    print(f"Your report: {student_report(notebook)}")
