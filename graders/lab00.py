@@ -51,8 +51,8 @@ LAB = LabSpec(
                     tolerance=Banded()),
         ChoiceItem("decode_regime",
                    "Which wall binds that step?", options=(
-            Option("memory", "memory bandwidth: every step streams all the weights for very "
-                   "few FLOPs per byte"),
+            Option("memory", "memory bandwidth",
+                   why="every step streams all the weights for very few FLOPs per byte"),
             Option("compute", "compute throughput",
                    misconception="a big model must be compute-bound: size is not intensity")),
             key=lambda s: decode_step(s["model"], s["hardware"], batch=1,
@@ -60,7 +60,8 @@ LAB = LabSpec(
         ChoiceItem("prefill_regime",
                    "Which wall binds the prefill of a 2,048-token prompt?",
                    options=(
-            Option("compute", "compute throughput: 2,048 tokens share each weight read"),
+            Option("compute", "compute throughput",
+                   why="2,048 tokens share each weight read"),
             Option("memory", "memory bandwidth",
                    misconception="LLM inference is always memory-bound: true of decode, not "
                                  "of prefill")),

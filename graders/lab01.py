@@ -87,8 +87,8 @@ LAB = LabSpec(
         ChoiceItem("speedup_follows",
                    "Which datasheet ratio does that speedup track?",
                    options=(
-            Option("bandwidth", "the memory-bandwidth ratio: batch-1 decode streams every "
-                   "weight per token and waits on memory"),
+            Option("bandwidth", "the memory-bandwidth ratio",
+                   why="batch-1 decode streams every weight per token and waits on memory"),
             Option("flops", "the peak-FLOPS ratio",
                    misconception="speedup follows peak FLOPS: only when compute binds"),
             Option("capacity", "the memory-capacity ratio",
@@ -107,8 +107,8 @@ LAB = LabSpec(
         ChoiceItem("crossover_shift",
                    "Which GPU needs the larger batch before decode turns "
                    "compute-bound?", options=(
-            Option("new", "the new GPU: its ridge point (FLOPS / bandwidth) is higher, so it "
-                   "needs more FLOPs per byte to saturate"),
+            Option("new", "the new GPU",
+                   why="its ridge point (FLOPS / bandwidth) is higher, so it needs more FLOPs per byte to saturate"),
             Option("old", "the A100",
                    misconception="a faster GPU reaches its peak sooner: the ridge point, not "
                                  "speed, sets the crossover"),

@@ -57,7 +57,8 @@ def l4_miss(s) -> str:
 
 
 PHASE_OPTIONS = dict(
-    decode=Option("decode", "decode: every output token streams all the weights once"),
+    decode=Option("decode", "decode",
+                  why="every output token streams all the weights once"),
     prefill=Option("prefill", "prefill (time to first token)",
                    misconception="the prompt dominates: but a prompt token shares each weight "
                                  "read with the whole prompt and costs a small fraction of an "
@@ -106,11 +107,12 @@ LAB = LabSpec(
                     "spent in prefill", unit="percent",
                     key=lambda s: float(summary(s).ttft_s / summary(s).e2e_s) * 100,
                     tolerance=Banded(),
-                    hint="percent, e.g. 25"),
+                    hint="percent"),
         ChoiceItem("t4_fate",
                    "What happens to the summariser request on a T4 (FP16)?",
                    options=(
-            Option("oom", "it cannot run: the FP16 weights alone exceed the T4's memory"),
+            Option("oom", "it cannot run",
+                   why="the FP16 weights alone exceed the T4's memory"),
             Option("slow", "it runs, but misses the SLA",
                    misconception="a smaller GPU is just a slower GPU: capacity is a wall, "
                                  "not a slope"),
@@ -120,12 +122,13 @@ LAB = LabSpec(
         ChoiceItem("l4_miss",
                    "Which part of the SLA does the L4 miss: `'tpot'`, `'ttft'` "
                    "or `'capacity'` (it cannot hold the model)?", options=(
-            Option("tpot", "the time per output token: too little memory bandwidth to stream "
-                   "the weights for every token"),
+            Option("tpot", "the time per output token",
+                   why="too little memory bandwidth to stream the weights for every token"),
             Option("ttft", "the time to first token",
                    misconception="a low-end GPU fails on its FLOPS: the prompt is "
                                  "compute-bound, but it is paid once"),
-            Option("capacity", "neither: it cannot hold the model",
+            Option("capacity", "neither",
+                   why="it cannot hold the model",
                    misconception="every small GPU runs out of memory: the L4 holds the FP16 "
                                  "weights, the T4 does not")),
             key=l4_miss),

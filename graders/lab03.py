@@ -98,16 +98,15 @@ LAB = LabSpec(
                    "for these requests: `'paged'` (serves many times more), "
                    "`'same'` (about the same), or `'static'` (static serves "
                    "more, 16-token pages)?", options=(
-            Option("paged", "paged serves many times more users: a static reservation "
-                   "sits almost empty (fragmentation 1 - context / window), a page wastes "
-                   "less than 16 tokens per sequence"),
-            Option("same", "about the same number of users: memory is only used when a "
-                   "token is written",
+            Option("paged", "paged serves many times more users",
+                   why="a static reservation sits almost empty (fragmentation 1 - context / window), a page wastes less than 16 tokens per sequence"),
+            Option("same", "about the same number of users",
+                   why="memory is only used when a token is written",
                    misconception="reserving the maximum context costs nothing: a static "
                                  "allocator holds the reserved memory whether or not the "
                                  "tokens ever arrive"),
-            Option("static", "static serves more: paging wastes memory in page tables and "
-                   "partly filled pages",
+            Option("static", "static serves more",
+                   why="paging wastes memory in page tables and partly filled pages",
                    misconception="paging overhead outweighs reservation waste: a paged "
                                  "sequence wastes under one page, a static one the unused "
                                  "rest of the window")),

@@ -72,20 +72,20 @@ LAB = LabSpec(
                     "the accelerator time of one training step (forward + "
                     "backward) at your batch", unit="s",
                     key=lambda s: pipeline(s).accelerator_s, tolerance=Banded(),
-                    hint="seconds, or a string such as '12 ms'"),
+                    hint="seconds, or a string with a unit such as 'ms'"),
         NumericItem("cpu_time",
                     "the time your workers take to decode one batch", unit="s", key=lambda s: pipeline(s).preprocessing_s,
                     tolerance=Banded(),
-                    hint="seconds, or a string such as '80 ms'"),
+                    hint="seconds, or a string with a unit such as 'ms'"),
         NumericItem("utilisation",
                     "the GPU utilisation, accelerator time / step time, with "
                     "the data on the local NVMe drive",
                     unit="", key=lambda s: pipeline(s).utilisation, tolerance=Banded(),
-                    hint="a fraction between 0 and 1"),
+                    hint="a fraction, not a percentage"),
         ChoiceItem("binding",
                    "Which stage binds your step?", options=(
-            Option("cpu", "CPU preprocessing: the workers decode JPEGs slower than the GPU "
-                   "consumes them"),
+            Option("cpu", "CPU preprocessing",
+                   why="the workers decode JPEGs slower than the GPU consumes them"),
             Option("gpu", "the GPU's compute",
                    misconception="low GPU utilisation means the GPU is too slow: a faster "
                                  "GPU would idle even longer"),
@@ -101,11 +101,11 @@ LAB = LabSpec(
                     "the storage time per step when the node's GPUs all read "
                     "from the object store", unit="s", key=lambda s: remote(s).storage_s,
                     tolerance=Banded(),
-                    hint="seconds, or a string such as '40 ms'"),
+                    hint="seconds, or a string with a unit such as 'ms'"),
         ChoiceItem("remote_binding",
                    "With twice the workers you need, which stage binds?", options=(
-            Option("storage", "storage: each GPU's share of the object-store link cannot "
-                   "deliver a batch within a GPU step",
+            Option("storage", "storage",
+                   why="each GPU's share of the object-store link cannot deliver a batch within a GPU step",
                    misconception="remote storage is always too slow: compare the bytes per "
                                  "step with each GPU's share of the link"),
             Option("gpu", "the GPU's compute",

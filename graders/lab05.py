@@ -99,18 +99,20 @@ LAB = LabSpec(
                    "a little under 4x at batch 1, shrinking with batch), "
                    "`'exactly'` (yes, at any batch), `'more'` (more than 4x) or"
                    " `'none'` (no gain at all, INT4 weights)?", options=(
-            Option("below", "no: a little under 4x at batch 1, because the KV cache and the "
-                   "activations stay 16-bit, and the gain shrinks as the batch grows"),
-            Option("exactly", "yes: the weights are 4x smaller, so every step is 4x faster "
-                   "at any batch",
+            Option("below", "no",
+                   why="a little under 4x at batch 1, because the KV cache and the activations stay 16-bit, and the gain shrinks as the batch grows"),
+            Option("exactly", "yes",
+                   why="the weights are 4x smaller, so every step is 4x faster at any batch",
                    misconception="the speedup equals the weight byte ratio: it forgets the "
                                  "16-bit KV-cache and activation traffic, which grows with "
                                  "the batch and the context"),
-            Option("more", "more than 4x: 4-bit arithmetic is also faster than FP16",
+            Option("more", "more than 4x",
+                   why="4-bit arithmetic is also faster than FP16",
                    misconception="weight-only INT4 computes in 4 bits: W4A16 dequantizes "
                                  "to FP16 and runs at the FP16 peak (the H100 has no INT4 "
                                  "peak at all)"),
-            Option("none", "no gain: quantization saves memory, not time",
+            Option("none", "no gain",
+                   why="quantization saves memory, not time",
                    misconception="quantization only saves capacity: memory-bound decode "
                                  "time is bytes moved / bandwidth, so fewer bytes means "
                                  "less time")),

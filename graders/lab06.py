@@ -108,8 +108,8 @@ LAB = LabSpec(
         ChoiceItem("grows_worse", f"The cluster grows from {SMALL} to {LARGE} GPUs (same TP, "
                    "PP and global batch). Which of these grows about as fast as the cluster?",
                    options=(
-            Option("failure_rate", "the cluster's failure rate: it is the sum of every GPU's "
-                   "and node's rate, so the MTBF falls as 1 / GPUs"),
+            Option("failure_rate", "the cluster's failure rate",
+                   why="it is the sum of every GPU's and node's rate, so the MTBF falls as 1 / GPUs"),
             Option("ring_volume", "the gradient bytes each GPU sends in the ring all-reduce",
                    misconception="communication volume per GPU grows linearly with GPU count: "
                                  "the ring moves 2 (p - 1)/p x the message, about twice the "
@@ -118,7 +118,8 @@ LAB = LabSpec(
                    misconception="more peers make the all-reduce slower in proportion: its "
                                  "bandwidth term is about constant, only the small latency "
                                  "term grows with p"),
-            Option("none", "none of them: each changes by a few percent at most",
+            Option("none", "none of them",
+                   why="each changes by a few percent at most",
                    misconception="failures are rare enough to ignore at 1,000 GPUs: a "
                                  "cluster fails whenever any one of its parts does")),
             key=grows_worse),
@@ -126,7 +127,7 @@ LAB = LabSpec(
                     "the scaling efficiency (ideal compute time / step time) of"
                     " one training step on your cluster", unit="",
                     key=lambda s: float(step(s).scaling_efficiency), tolerance=Banded(),
-                    hint="a fraction between 0 and 1"),
+                    hint="a fraction, not a percentage"),
         NumericItem("mtbf",
                     "the mean time between failures of your whole cluster",
                     unit="hour", key=lambda s: mtbf_s(s["gpus"]) / HOUR, tolerance=Banded(),
@@ -155,9 +156,10 @@ LAB = LabSpec(
                    " `'communication'` (communication and the pipeline bubble) "
                    "or `'failures'` (checkpoints, rework and restarts)?",
                    options=(
-            Option("communication", "communication and the pipeline bubble: they tax every "
-                   "step, while a failure costs only a checkpoint's worth of rework"),
-            Option("failures", "failures: checkpoint writes, rework and restarts",
+            Option("communication", "communication and the pipeline bubble",
+                   why="they tax every step, while a failure costs only a checkpoint's worth of rework"),
+            Option("failures", "failures",
+                   why="checkpoint writes, rework and restarts",
                    misconception="frequent failures must dominate: with checkpoints at the "
                                  "Young-Daly interval each failure costs little, while "
                                  "communication taxes every single step")),

@@ -75,12 +75,12 @@ LAB = LabSpec(
                     "the facility energy of the run in your clean region",
                     unit="MWh", key=lambda s: energy(s, s["clean"]).facility_energy_mwh,
                     tolerance=Banded(),
-                    hint="MWh, or a string such as '150 MWh'"),
+                    hint="MWh, or a string with a unit such as 'GWh'"),
         ChoiceItem("energy_change",
                    "Move the same run to your dirty region: how does its energy"
                    " change? `'pue'`, `'intensity'` or `'both'`", options=(
-            Option("pue", "by the ratio of the two data centres' PUEs only: the same IT "
-                   "energy with a different facility overhead"),
+            Option("pue", "by the ratio of the two data centres' PUEs only",
+                   why="the same IT energy with a different facility overhead"),
             Option("intensity", "in proportion to the grid's carbon intensity",
                    misconception="a cleaner grid uses less energy: the intensity sets the "
                                  "carbon per kWh, not the kWh"),
@@ -92,7 +92,7 @@ LAB = LabSpec(
                     "the operational carbon of the run in your clean region",
                     unit="tCO2e", key=lambda s: carbon(s, s["clean"]).operational_t,
                     tolerance=Banded(),
-                    hint="tCO2e, or a string such as '8 tCO2e'"),
+                    hint="tCO2e, or a string with a unit such as 't'"),
         NumericItem("co2_dirty",
                     "the operational carbon of the run in your dirty region",
                     unit="tCO2e", key=lambda s: carbon(s, s["dirty"]).operational_t,
@@ -108,7 +108,7 @@ LAB = LabSpec(
                     "the water the run consumes in your dirty region (on-site "
                     "cooling + electricity generation)", unit="L",
                     key=lambda s: carbon(s, s["dirty"]).water_l, tolerance=Banded(),
-                    hint="litres, or a string such as '1e6 L'"),
+                    hint="litres, or a string with a unit such as 'kL'"),
         NumericItem("carbon_cost_dirty",
                     "the cost of the run's operational carbon in your dirty "
                     "region", unit="USD",

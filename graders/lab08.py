@@ -129,8 +129,8 @@ LAB = LabSpec(
                    "Does serving 16 reasoning steps per request cost 16 times "
                    "as much per year as serving one? Answer `'less'`, "
                    "`'exactly'` or `'more'`", options=(
-            Option("less", "less than 16x: the prompt's prefill and the final answer are paid "
-                   "once per request whatever K, and a bigger fleet queues more efficiently"),
+            Option("less", "less than 16x",
+                   why="the prompt's prefill and the final answer are paid once per request whatever K, and a bigger fleet queues more efficiently"),
             Option("exactly", "exactly 16x",
                    misconception="cost is proportional to the number of reasoning steps: the "
                                  "work every request shares (prefill, answer) does not grow "

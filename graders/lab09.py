@@ -86,7 +86,7 @@ LAB = LabSpec(
                     "and context)", unit="",
                     key=lambda s: decode_sensitivity(s).elasticities["memory_bandwidth"],
                     tolerance=ELASTICITY, positive=False,
-                    hint="a signed number, e.g. -0.5"),
+                    hint="a signed number"),
         NumericItem("flops_decode",
                     "the elasticity of the same step with respect to the A100's"
                     " peak FLOPS", unit="",
@@ -97,8 +97,8 @@ LAB = LabSpec(
                    "Which input is that step's latency most sensitive to: "
                    "`'memory_bandwidth'`, `'peak_flops'`, `'batch'` or "
                    "`'tokens'` (the context)?", options=(
-            Option("memory_bandwidth", "memory bandwidth: every step streams all the weights "
-                   "(and the KV cache) for a few FLOPs per byte"),
+            Option("memory_bandwidth", "memory bandwidth",
+                   why="every step streams all the weights (and the KV cache) for a few FLOPs per byte"),
             Option("peak_flops", "peak FLOPS",
                    misconception="more FLOPS always helps: a memory-bound step does not get "
                                  "faster when the idle compute units get faster"),
@@ -160,7 +160,8 @@ LAB = LabSpec(
                    "Which figure of the GPU you are offered falls short of the "
                    "SLA: `'none'` (it meets the SLA), `'memory_bandwidth'` or "
                    "`'peak_flops'`?", options=(
-            Option("none", "none: its bandwidth is at least the minimum, so it meets the SLA"),
+            Option("none", "none",
+                   why="its bandwidth is at least the minimum, so it meets the SLA"),
             Option("memory_bandwidth", "its memory bandwidth",
                    misconception="any newer GPU meets a target its predecessor missed: decode "
                                  "needs the SLA's bandwidth, and this GPU has enough"),

@@ -48,8 +48,8 @@ def yes_no(flag) -> str:
 
 
 _WALLS_GPU = (
-    Option(names.BANDWIDTH, "memory bandwidth: each GPU streams its share of the weights "
-           "from HBM every step, for about 2 FLOPs per weight per sequence"),
+    Option(names.BANDWIDTH, "memory bandwidth",
+           why="each GPU streams its share of the weights from HBM every step, for about 2 FLOPs per weight per sequence"),
     Option(names.COMPUTE, "compute throughput",
            misconception="a 70B-plus model is so big that it must be compute-bound: size is "
                          "not arithmetic intensity"),
@@ -59,8 +59,8 @@ _WALLS_GPU = (
 )
 
 _WALLS_WAFER = (
-    Option(names.WEIGHT_STREAMING, "weight streaming: every step pulls all the weights "
-           "through the injection link, which is far narrower than the SRAM"),
+    Option(names.WEIGHT_STREAMING, "weight streaming",
+           why="every step pulls all the weights through the injection link, which is far narrower than the SRAM"),
     Option(names.BANDWIDTH, "memory bandwidth (the on-wafer SRAM)",
            misconception="the weights are read from the 20 PB/s SRAM: in weight-streaming "
                          "mode they live off the wafer and arrive over the injection link"),
@@ -110,8 +110,8 @@ LAB = LabSpec(
                     hint="seconds"),
         ChoiceItem("faster",
                    "Which system decodes faster?", options=(
-            Option("gpu", "the GPU node: 8 HBM stacks feed it far faster than one injection "
-                   "link feeds the wafer"),
+            Option("gpu", "the GPU node",
+                   why="8 HBM stacks feed it far faster than one injection link feeds the wafer"),
             Option("wafer", "the wafer",
                    misconception="20 PB/s of SRAM bandwidth makes the wafer 100x faster at "
                                  "decode: the weights do not live in SRAM, they are streamed "
@@ -142,8 +142,8 @@ LAB = LabSpec(
                     hint="sequences"),
         ChoiceItem("decode_reachable",
                    "Can a decode batch on the wafer reach B*?", options=(
-            Option("no", "no: SRAM runs out of room for KV caches long before the batch gets "
-                   "near B*, so weight streaming binds at every batch that fits"),
+            Option("no", "no",
+                   why="SRAM runs out of room for KV caches long before the batch gets near B*, so weight streaming binds at every batch that fits"),
             Option("yes", "yes",
                    misconception="40 GB of SRAM holds any batch: every sequence keeps its KV "
                                  "cache on the wafer, and B* asks for far more sequences "
@@ -156,14 +156,14 @@ LAB = LabSpec(
                     hint="prompts per step"),
         ChoiceItem("prefill_reachable",
                    "Can a prefill batch on the wafer reach B*?", options=(
-            Option("yes", "yes: each prompt brings its length in tokens of FLOPs per streamed "
-                   "weight, so B* drops by that factor and SRAM holds that many prompts",
+            Option("yes", "yes",
+                   why="each prompt brings its length in tokens of FLOPs per streamed weight, so B* drops by that factor and SRAM holds that many prompts",
                    misconception="B* falls by the prompt length in prefill, so it is always "
                                  "reachable: each prompt also keeps that many tokens of KV in "
                                  "SRAM, so the ceiling falls too, and a big model leaves "
                                  "little room"),
-            Option("no", "no: B* drops by the prompt length, but each prompt's KV and "
-                   "activations also grow with it, and SRAM cannot hold B* prompts",
+            Option("no", "no",
+                   why="B* drops by the prompt length, but each prompt's KV and activations also grow with it, and SRAM cannot hold B* prompts",
                    misconception="prefill is stuck behind the same wall as decode: each "
                                  "prompt brings its length in tokens of FLOPs per streamed "
                                  "weight, so B* falls by that factor")),

@@ -128,22 +128,21 @@ LAB = LabSpec(
                    " = 1, PP = 1) or `'tp_across_nodes'` (TP wider than a "
                    "node)?",
                    options=(
-            Option("pipeline", "tensor parallelism inside a node (TP <= 8), a pipeline "
-                   "(PP > 1) and data parallelism for the rest: each GPU holds a small "
-                   "shard, so its gradient all-reduce is short and its memory light"),
-            Option("tp_dp", "TP = 8 filling each node, no pipeline (PP = 1), data "
-                   "parallelism across nodes",
+            Option("pipeline", "TP within a node, PP > 1, DP for the rest",
+                   why="tensor parallelism inside a node (TP <= 8), a pipeline (PP > 1) and data "
+                       "parallelism for the rest: each GPU holds a small shard, so its gradient "
+                       "all-reduce is short and its memory light"),
+            Option("tp_dp", "TP = 8 within a node, PP = 1, DP across nodes",
                    misconception="PP is always worse: the bubble costs a share of the "
                                  "step, but without a pipeline every GPU all-reduces an "
                                  "eighth of all the gradients over InfiniBand on every step"),
-            Option("dp_only", "no model parallelism (TP = 1, PP = 1): data parallelism "
-                   "with ZeRO-1 alone",
+            Option("dp_only", "no model parallelism (TP = 1, PP = 1)",
+                   why="data parallelism with ZeRO-1 alone",
                    misconception="data parallelism alone scales a 70B model: ZeRO-1 shards "
                                  "only the optimizer state, while the 16-bit weights and "
                                  "gradients of all 70 B parameters, plus the activations, "
                                  "stay on each GPU and do not fit 80 GB"),
-            Option("tp_across_nodes", "tensor parallelism wider than a node (TP = 16 over "
-                   "two nodes), so that fewer replicas share the gradients",
+            Option("tp_across_nodes", "TP = 16 across two nodes, DP for the rest",
                    misconception="TP = 8 across nodes is as good as inside one: its "
                                  "all-reduces run on every layer and need NVLink; over "
                                  "InfiniBand they would dominate the step (the solver "
@@ -174,8 +173,8 @@ LAB = LabSpec(
         ChoiceItem("front_trade",
                    "Compared with the cheapest point of the front, what does "
                    "the fastest point buy its speed with?", options=(
-            Option("more_gpus", "more GPUs: the step gets shorter, but each step costs more "
-                   "GPU-hours because efficiency falls as the cluster grows"),
+            Option("more_gpus", "more GPUs",
+                   why="the step gets shorter, but each step costs more GPU-hours because efficiency falls as the cluster grows"),
             Option("fewer_gpus", "fewer GPUs, used more efficiently",
                    misconception="the fastest configuration is also the cheapest: more GPUs "
                                  "finish sooner, so they must cost less per step; in fact "

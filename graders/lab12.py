@@ -81,8 +81,8 @@ LAB = LabSpec(
     items=(
         ChoiceItem("algorithm_wall",
                    "Which algorithm-layer wall sets how much work the run is?", options=(
-            Option("scaling_laws", "scaling laws: the compute-optimal budget of about 20 "
-                   "tokens per parameter and C = 6 N D set the FLOPs"),
+            Option("scaling_laws", "scaling laws",
+                   why="the compute-optimal budget of about 20 tokens per parameter and C = 6 N D set the FLOPs"),
             Option("quantization", "compression and quantization",
                    misconception="precision sets the work: BF16 mixed precision is the "
                                  "baseline of training, and weight quantization changes bytes "
@@ -94,8 +94,8 @@ LAB = LabSpec(
         ChoiceItem("node_wall",
                    "Which node-layer wall binds a training step on one GPU?",
                    options=(
-            Option("compute", "compute throughput: each step multiplies millions of tokens "
-                   "by every weight, far above the ridge point"),
+            Option("compute", "compute throughput",
+                   why="each step multiplies millions of tokens by every weight, far above the ridge point"),
             Option("capacity", "memory capacity",
                    misconception="a 70B model does not fit one GPU, so memory binds: it sets "
                                  "how the model is split (a feasibility gate), not how long a "
@@ -108,15 +108,17 @@ LAB = LabSpec(
         ChoiceItem("fleet_wall",
                    "Which term is the largest part of a training step on your "
                    "cluster?", options=(
-            Option("compute", "compute: the step's matrix multiplies take longer than its "
-                   "all-reduces"),
-            Option("communication", "communication: the TP all-reduces over NVLink and the "
-                   "gradient all-reduce over InfiniBand take longer than the compute"),
-            Option("synchronization", "synchronization: the pipeline bubble",
+            Option("compute", "compute",
+                   why="the step's matrix multiplies take longer than its all-reduces"),
+            Option("communication", "communication",
+                   why="the TP all-reduces over NVLink and the gradient all-reduce over InfiniBand take longer than the compute"),
+            Option("synchronization", "synchronization",
+                   why="the pipeline bubble",
                    misconception="the pipeline bubble is always the big loss: the audit's "
                                  "plan fits the model with TP inside a node and no pipeline, "
                                  "so there is no bubble"),
-            Option("reliability", "reliability: failures, checkpoints and restarts",
+            Option("reliability", "reliability",
+                   why="failures, checkpoints and restarts",
                    misconception="at thousands of GPUs failures dominate: with checkpoints at "
                                  "the Young-Daly interval they cost about a percent of "
                                  "wall-clock or less, while communication taxes every step")),
@@ -141,8 +143,8 @@ LAB = LabSpec(
                     hint="hours"),
         ChoiceItem("data_wall",
                    "Which data-layer wall binds the run?", options=(
-            Option("none", "none: token ids are a few bytes each, and the cluster needs a "
-                   "tiny fraction of its local storage bandwidth"),
+            Option("none", "none",
+                   why="token ids are a few bytes each, and the cluster needs a tiny fraction of its local storage bandwidth"),
             Option("storage", "storage and locality bandwidth",
                    misconception="at a thousand GPUs data loading is the bottleneck: true "
                                  "of images and video, but text training reads a few MB/s "
@@ -164,13 +166,15 @@ LAB = LabSpec(
         ChoiceItem("ops_wall",
                    "Which ops-layer wall dominates the bill: `'cost'` (renting "
                    "the GPUs), `'energy'` (electricity) or `'carbon'`?", options=(
-            Option("cost", "economic cost: renting the GPUs; electricity is a small part of "
-                   "an on-demand price"),
-            Option("energy", "energy: the electricity bill",
+            Option("cost", "economic cost",
+                   why="renting the GPUs; electricity is a small part of an on-demand price"),
+            Option("energy", "energy",
+                   why="the electricity bill",
                    misconception="electricity dominates the cost of training: the facility "
                                  "energy at industrial prices is on the order of a percent of "
                                  "the GPU rental"),
-            Option("carbon", "sustainability: the carbon footprint",
+            Option("carbon", "sustainability",
+                   why="the carbon footprint",
                    misconception="carbon is what a run costs: without a carbon price it is a "
                                  "footprint, not a line of the bill")),
             key=lambda s: wall(s, "ops")),

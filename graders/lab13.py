@@ -103,8 +103,8 @@ LAB = LabSpec(
         ChoiceItem("regime_b1",
                    "Which wall binds on each GPU in case A: `'memory'` (both), "
                    "`'compute'` (both) or `'shift'` (a different wall on each)?", options=(
-            Option("memory", "memory bandwidth on both: at batch 1 every weight read feeds only "
-                   "2 FLOPs, so the speedup follows the bandwidth ratio"),
+            Option("memory", "memory bandwidth on both",
+                   why="at batch 1 every weight read feeds only 2 FLOPs, so the speedup follows the bandwidth ratio"),
             Option("compute", "compute throughput on both",
                    misconception="a newer GPU is sold on its FLOPS, so that is what decode "
                                  "uses: at batch 1 both GPUs wait on HBM"),
@@ -118,8 +118,8 @@ LAB = LabSpec(
                     hint="a plain ratio"),
         ChoiceItem("regime_big",
                    "Which wall binds on each GPU in case B?", options=(
-            Option("compute", "compute throughput on both: each weight read is shared by the "
-                   "whole batch, which lifts the intensity above both ridge points"),
+            Option("compute", "compute throughput on both",
+                   why="each weight read is shared by the whole batch, which lifts the intensity above both ridge points"),
             Option("memory", "memory bandwidth on both",
                    misconception="decode is always memory-bound: not when a large batch with "
                                  "short contexts shares each weight read"),
@@ -139,17 +139,15 @@ LAB = LabSpec(
                    "the FLOPS ratio; `'bandwidth'`: it equals the bandwidth "
                    "ratio; `'slower'`: the H100 is slower because it is memory-"
                    "bound", options=(
-            Option("between", "the binding wall shifts from compute (A100) to memory (H100), "
-                   "so the speedup lies between the bandwidth ratio and the FLOPS ratio"),
-            Option("flops", "the speedup equals the FLOPS ratio, because the A100 is "
-                   "compute-bound",
+            Option("between", "between the bandwidth ratio and the FLOPS ratio",
+                   why="the binding wall shifts from compute (A100) to memory (H100)"),
+            Option("flops", "the FLOPS ratio",
                    misconception="the speedup equals the FLOPS ratio: only if the H100 stayed "
                                  "compute-bound too; it runs into its memory wall first"),
-            Option("bandwidth", "the speedup equals the bandwidth ratio, because the H100 is "
-                   "memory-bound",
+            Option("bandwidth", "the bandwidth ratio",
                    misconception="the speedup equals the bandwidth ratio: only if the A100 "
                                  "were memory-bound too; it is slower than its memory bound"),
-            Option("slower", "the H100 is slower here, because it is memory-bound",
+            Option("slower", "below 1 (the H100 is slower)",
                    misconception="the H100 is slower because it is memory-bound: the name of "
                                  "the binding wall says which bound is larger, not that the "
                                  "step got slower")),

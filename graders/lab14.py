@@ -304,8 +304,8 @@ LAB = LabSpec(
                    "`'zero'` (co2e_t reads as 0), `'skip'` (the stage is "
                    "skipped) or `'crash'` (a bare KeyError inside the stage)?",
                    options=(
-            Option("error", "it stops with a PipelineError before the stage runs, naming the "
-                   "stage and the missing value"),
+            Option("error", "it stops with a PipelineError",
+                   why="before the stage runs, naming the stage and the missing value"),
             Option("zero", "the missing co2e_t reads as 0, so carbon_usd is 0",
                    misconception="a missing value defaults to zero: a silent default hides "
                                  "the bug (the public engine ignored a missing price this way)"),
@@ -321,7 +321,8 @@ LAB = LabSpec(
                    '("offsets"). What happens: `\'error\'`, `\'replaced\'` (the new'
                    " value wins) or `'kept'` (the new value is ignored, halved "
                    "for offsets)?", options=(
-            Option("error", "a PipelineError: the stage would overwrite co2e_t"),
+            Option("error", "a PipelineError",
+                   why="the stage would overwrite co2e_t"),
             Option("replaced", "co2e_t is replaced by the halved value from then on",
                    misconception="the latest stage wins, like dict.update: every later "
                                  "stage would silently see a different number than the "

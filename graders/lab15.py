@@ -262,8 +262,8 @@ LAB = LabSpec(
         ChoiceItem("decode_regime",
                    "Which wall binds that step?",
                    options=(
-            Option("memory", "memory bandwidth: every step reads all the weights for about "
-                   "2 FLOPs per parameter"),
+            Option("memory", "memory bandwidth",
+                   why="every step reads all the weights for about 2 FLOPs per parameter"),
             Option("compute", "compute throughput",
                    misconception="a new device with hundreds of TFLOP/s must be compute-"
                                  "bound: the regime depends on the workload's intensity, not "

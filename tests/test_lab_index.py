@@ -102,3 +102,22 @@ def test_notes_show_every_item_kind_including_code_items(capsys):
     notes = capsys.readouterr().out
     for item in load_lab("lab14").items:
         assert f"**{item.name}**" in notes
+
+
+RESERVED = {"lab", "commit", "reveal", "show", "save_report", "check_function",
+            "describe_scenario", "FailureBanner", "ParameterPanel"}
+
+
+def test_no_lab_cell_rebinds_a_name_the_set_up_cell_provides():
+    import ast
+
+    import nbformat
+
+    for path in sorted((ROOT / "solutions").glob("lab*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells[2:]:
+            if cell.cell_type != "code":
+                continue
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    assert node.id not in RESERVED, (path.name, node.id, cell.source[:60])

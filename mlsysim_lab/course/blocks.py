@@ -44,7 +44,7 @@ def setup(lab_id: str, extra: str = "") -> list[Any]:
     code = ("import matplotlib.pyplot as plt\n"
             "from mlsysim_lab.grading import open_lab\n"
             "from mlsysim_lab.grading.nbcheck import check_function\n"
-            "from mlsysim_lab.widgets import commit, describe_scenario, report, reveal, show, "
+            "from mlsysim_lab.widgets import commit, describe_scenario, reveal, save_report, show, "
             "FailureBanner, ParameterPanel\n"
             f"lab = open_lab({lab_id!r})\n"
             "print(describe_scenario(lab))"
@@ -105,4 +105,4 @@ def summary(lab_id: str, markdown: str) -> list[Any]:
                            f"writes `{lab_id}-report.html` beside it, with every prediction you "
                            "committed against the model, a calibration picture and your "
                            "reflections, to keep or hand in."),
-            cells.setup("report(lab)", f"{lab_id}-report")]
+            cells.setup("save_report(lab)", f"{lab_id}-report")]

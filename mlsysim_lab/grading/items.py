@@ -143,11 +143,18 @@ class NumericItem(_Prediction):
 
 @dataclass(frozen=True)
 class Option:
-    """One choice; a wrong option names the misconception it stands for."""
+    """One choice: a short, neutral ``text`` (what the student picks from), ``why`` the
+    reasoning behind it (shown only after the commit, in the reveal and the feedback),
+    and, for an option that is wrong, the misconception it stands for."""
 
     label: str
     text: str
     misconception: str | None = None
+    why: str = ""
+
+    @property
+    def explained(self) -> str:
+        return f"{self.text}: {self.why}" if self.why else self.text
 
 
 @dataclass(frozen=True)
@@ -203,14 +210,14 @@ class ChoiceItem(_Prediction):
         correct = self.option(self.key_value(scenario))
         picked = self.option(chosen)
         if picked is correct:
-            message = self.feedback.get("full", "Correct: {text}.").format(text=correct.text)
+            message = self.feedback.get("full", "Correct: {text}.").format(text=correct.explained)
             return GradeResult(item_id, 1.0, message, picked.label, correct.label)
         misconception = picked.misconception or "not what the model shows"
         message = self.feedback.get(
             "zero", "Not this one: '{chosen}' reflects a common misconception: {misconception}. "
                     "The model says: {text}.").format(chosen=picked.text,
                                                       misconception=misconception,
-                                                      text=correct.text)
+                                                      text=correct.explained)
         return GradeResult(item_id, 0.0, message, picked.label, correct.label,
                            picked.misconception)
 
@@ -221,14 +228,18 @@ class ChoiceItem(_Prediction):
         if picked is not correct and correct is not None:
             stands = (f"'{picked.text}' stands for a common misconception: "
                       f"{picked.misconception}. " if picked and picked.misconception else "")
-            note = f"{stands}The model: {correct.text}."
+            note = f"{stands}The model: {correct.explained}."
         return Reveal(self.name, predicted, key, "", None, picked is correct, note)
 
     def describe(self) -> list[str]:
+        """The options as students see them, then the misconceptions the item probes
+        (not tied to options: which option is right depends on the scenario, and the
+        notes must not mark it)."""
         lines = [f"- **{self.name}** (choice): {self.prompt}"]
-        for option in self.options:
-            tag = f" *misconception: {option.misconception}*" if option.misconception else ""
-            lines.append(f"  - `{option.label}`: {option.text}{tag}")
+        lines += [f"  - `{option.label}`: {option.text}" for option in self.options]
+        probed = sorted(option.misconception for option in self.options if option.misconception)
+        if probed:
+            lines.append("  - misconceptions it probes: " + "; ".join(probed))
         return lines
 
 

@@ -64,7 +64,7 @@ def reveal(lab: Lab, name: str) -> None:
     show(card)
 
 
-def report(lab: Lab) -> None:
+def save_report(lab: Lab) -> None:
     """Write the student's report of this lab beside the saved notebook (not while the
     lab is being autograded: the grader keeps its own record)."""
     if nbgrader_mode() == "autograde":
