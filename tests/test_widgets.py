@@ -94,3 +94,16 @@ def test_figures_carry_a_text_alternative(monkeypatch, capsys):
     assert "ridge at 153 FLOP/B" in figure.alt_text and "decode at 1 FLOP/B, memory-bound" in \
         figure.alt_text
     assert "[figure] Roofline of" in capsys.readouterr().out
+
+
+def test_a_reveal_draws_the_gap_and_says_how_the_model_got_there(lab):
+    card = PredictionCard(lab, "decode_ms")
+    card.commit("2 ms")
+    reveal = RevealCard(lab, "decode_ms")
+    assert "<svg" not in reveal.html.split("</b>")[0]
+    reveal.reveal()
+    assert "<svg role=\"img\"" in reveal.html and ">you<" in reveal.html and ">model<" in reveal.html
+    assert "How the model got there" in reveal.html and "hardware = " in reveal.html
+    hidden = RevealCard(lab, "intensity")
+    hidden.reveal()
+    assert "<svg" not in hidden.html and "How the model" not in hidden.html

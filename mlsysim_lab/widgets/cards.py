@@ -8,6 +8,7 @@ a notebook). A prediction has one way in, the answer cell, whose test cell commi
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 
 from mlsysim_lab.grading.predict import Lab, RevealBeforePrediction
@@ -77,7 +78,8 @@ class RevealCard:
 
     def reveal(self) -> str:
         try:
-            self.status = self.lab.reveal(self.name).message
+            self.result = self.lab.reveal(self.name)
+            self.status = self.result.message
             self.revealed = True
         except RevealBeforePrediction:
             self.status = ("Not yet: commit your prediction first. The model's answer stays "
@@ -91,5 +93,35 @@ class RevealCard:
     @property
     def html(self) -> str:
         colour = "#2e7d32" if self.revealed else "#757575"
-        return _BOX.format(role="status", colour=colour,
-                           body=f"<b>The model:</b> {html.escape(self.text)}")
+        body = f"<b>The model:</b> {html.escape(self.text)}"
+        if self.revealed:
+            body += self._gap_picture() + self._how()
+        return _BOX.format(role="status", colour=colour, body=body)
+
+    def _gap_picture(self) -> str:
+        """Prediction and model on one log axis (numbers of one sign only)."""
+        predicted, key = self.result.predicted, self.result.key
+        if not (isinstance(predicted, float) and isinstance(key, float) and predicted > 0
+                and key > 0):
+            return ""
+        low, high = math.log10(min(predicted, key)) - 0.5, math.log10(max(predicted, key)) + 0.5
+
+        def x(value: float) -> float:
+            return 10 + 380 * (math.log10(value) - low) / (high - low)
+
+        marks = "".join(   # "you" above the axis, "model" below: never on top of each other
+            f'<line x1="{x(v):.1f}" y1="16" x2="{x(v):.1f}" y2="32" stroke="{c}" stroke-width="3"/>'
+            f'<text x="{x(v):.1f}" y="{y}" font-size="11" text-anchor="middle">{t}</text>'
+            for v, c, t, y in ((predicted, "#1565c0", "you", 12), (key, "#2e7d32", "model", 46)))
+        return (f'<br><svg role="img" width="400" height="50" aria-label="{html.escape(self.text)}">'
+                f'<line x1="10" y1="24" x2="390" y2="24" stroke="#9e9e9e"/>{marks}</svg>')
+
+    def _how(self) -> str:
+        """What the key function says it computes, and this student's scenario."""
+        doc = (self.lab.spec.item(self.name).key.__doc__ or "").strip()
+        scenario = ", ".join(f"{k} = {v}" for k, v in self.lab.scenario.items())
+        if not doc and not scenario:
+            return ""
+        return (f"<details><summary>How the model got there</summary>"
+                f"<p>{html.escape(' '.join(doc.split()))}</p>"
+                f"<p>Your scenario: {html.escape(scenario)}.</p></details>")
