@@ -5,7 +5,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 
 from mlsysim_lab.cli import main
 from mlsysim_lab.course.build import CATALOG_END, CATALOG_START, build, catalog_table

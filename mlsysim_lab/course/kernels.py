@@ -10,7 +10,15 @@ import os
 import shutil
 import sys
 import tempfile
+from pathlib import Path
 from typing import Any, Mapping
+
+
+def with_scripts_on_path(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` with this interpreter's scripts first on PATH: nbgrader runs ``alembic``
+    and its own commands by name, which a venv used without activation would not find."""
+    scripts = str(Path(sys.executable).parent)
+    return {**env, "PATH": scripts + os.pathsep + env.get("PATH", "")}
 
 
 def use_ipc(manager: Any) -> str:

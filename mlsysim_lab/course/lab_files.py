@@ -66,8 +66,7 @@ def stamp(lab_id: str, folder: Path, student: str) -> None:
     """Record in the lab's ledger in ``folder`` that this notebook is ``student``'s;
     refused if the ledger already names someone else (their commits are in it)."""
     from mlsysim_lab.grading.ledger import Ledger
-    from mlsysim_lab.grading.specs import load_lab
-    from mlsysim_lab.grading.scenario import draw
+    from mlsysim_lab.grading.predict import open_lab
 
     student = student.strip()
     if not student:
@@ -79,8 +78,7 @@ def stamp(lab_id: str, folder: Path, student: str) -> None:
         raise FileExistsError(f"{ledger.path} already records this lab as worked by "
                               f"{ledger.student or 'nobody (the default scenario)'}, with its "
                               "commits; fetch into another folder to start again")
-    spec = load_lab(lab_id)
-    ledger.record("open", student=student, scenario=draw(spec.scenario, spec.id, student))
+    open_lab(lab_id, student=student, folder=folder)   # its first open records the student
 
 
 def run(identifier: str, timeout: int = 120) -> tuple[float, list[str]]:

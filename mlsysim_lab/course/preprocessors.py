@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Enum, Float, Integer
 
 from mlsysim_lab.course import submission
-from mlsysim_lab.course.kernels import use_ipc
+from mlsysim_lab.course.kernels import use_ipc, with_scripts_on_path
 from mlsysim_lab.grading.isolated import check_in_isolation
 from mlsysim_lab.grading.ledger import Ledger, LedgerError, ledger_path, load_events
 from mlsysim_lab.grading.specs import load_lab
@@ -52,22 +51,18 @@ AUTOGRADE = [f"{_PREFIX}IsolatedExecute", f"{_PREFIX}ScoreRecords",
              "nbgrader.preprocessors.AssignLatePenalties", "nbgrader.preprocessors.CheckCellMetadata"]
 
 #: Environment variables a grading kernel never inherits from the grader's process.
-_WITHHELD = ("PWD", "OLDPWD", "MLSYSIM_STUDENT_ID", "MLSYSIM_GRADING", "MLSYSIM_LAB_GRADERS",
-             "JUPYTERHUB_USER", "JUPYTERHUB_API_TOKEN")
+_WITHHELD = ("PWD", "OLDPWD", "MLSYSIM_STUDENT_ID", "MLSYSIM_GRADING", "JUPYTERHUB_USER",
+             "JUPYTERHUB_API_TOKEN")
 
 
-def kernel_environment(student: str | None, graders: str | None = None) -> dict[str, str]:
-    """The environment of a grading kernel: the scenario's student, plain output, no
-    hint of where the course lives."""
+def kernel_environment(student: str | None) -> dict[str, str]:
+    """The environment of a grading kernel: the scenario's student, plain output, the
+    instructor's spec folders (MLSYSIM_LAB_GRADERS), no hint of where the course lives."""
     env = {key: value for key, value in os.environ.items() if key not in _WITHHELD}
     env.update({"NBGRADER_EXECUTION": "autograde", "MLSYSIM_PLAIN": "1", "MPLBACKEND": "Agg"})
     if student:
         env["MLSYSIM_STUDENT_ID"] = student
-    if graders:
-        env["MLSYSIM_LAB_GRADERS"] = graders
-    scripts = str(Path(sys.executable).parent)
-    env["PATH"] = scripts + os.pathsep + env.get("PATH", "")
-    return env
+    return with_scripts_on_path(env)
 
 
 def _state(nb: Any) -> dict[str, Any]:
@@ -77,11 +72,6 @@ def _state(nb: Any) -> dict[str, Any]:
 def _ledger(nb: Any) -> Ledger:
     state = nb.metadata.get(METADATA_KEY, {})
     return Ledger.from_events(state.get("lab", ""), state.get("events", []))
-
-
-def _graded_as(nb: Any, resources: dict[str, Any]) -> str | None:
-    ledger = _ledger(nb)
-    return ledger.student if ledger.opened else resources["nbgrader"]["student"]
 
 
 def _throwaway_copy(folder: str, exclude: str) -> str:
@@ -131,13 +121,13 @@ class IsolatedExecute(Execute):
         original = metadata.get("path", ".")
         notebook = f"{resources['nbgrader']['notebook']}.ipynb"
         scratch = _throwaway_copy(original, notebook)
-        self._environment = kernel_environment(_graded_as(nb, resources),
-                                               os.environ.get("MLSYSIM_LAB_GRADERS"))
+        self._environment = kernel_environment(
+            _ledger(nb).graded_as(resources["nbgrader"]["student"]))
         metadata["path"] = scratch
         self._sockets = ""
         try:
             super().preprocess(nb, resources, *args, **kwargs)
-        except DeadKernelError as error:
+        except DeadKernelError:
             _state(nb)["kernel"] = "the kernel died (a crash, os._exit or out of memory)"
             self.log.warning("%s: the kernel died; grading what was recorded",
                              resources["nbgrader"]["student"])
@@ -207,12 +197,10 @@ class ScoreRecords(NbGraderPreprocessor):
             return {}
         notebook = f"{resources['nbgrader']['notebook']}.ipynb"
         scratch = _throwaway_copy(resources["metadata"]["path"], notebook)
-        graded_as = ledger.student if ledger.opened else resources["nbgrader"]["student"]
+        env = kernel_environment(ledger.graded_as(resources["nbgrader"]["student"]))
         try:
             return check_in_isolation(spec.id, submission.setup_source(nb), jobs, folder=scratch,
-                                      env=kernel_environment(graded_as,
-                                                             os.environ.get("MLSYSIM_LAB_GRADERS")),
-                                      timeout=self.check_timeout)
+                                      env=env, timeout=self.check_timeout)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 

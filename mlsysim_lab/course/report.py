@@ -134,8 +134,7 @@ def autograde(course: str | Path, assignment: str, *, students: Sequence[str] | 
 def _cause(output: str, student: str) -> str:
     start = output.find(f"/{student}/")
     block = output[start:] if start >= 0 else output
-    return _last_error(block.split("There was an error processing assignment '")[0]) or \
-        f"see autograde log"
+    return _last_error(block.split("There was an error processing assignment '")[0])
 
 
 def _last_error(text: str) -> str:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from mlsysim_lab.course.kernels import with_scripts_on_path
 from mlsysim_lab.course.preprocessors import AUTOGRADE, SANITIZE
 from mlsysim_lab.settings import environment
 
@@ -53,10 +54,7 @@ TRUSTED_MARK = "mlsysim_lab.course.preprocessors.ScoreRecords"
 
 
 def _environment() -> dict[str, str]:
-    """This interpreter's scripts first on PATH: nbgrader runs ``alembic`` and its own
-    commands by name, which a venv used without activation would not find."""
-    scripts = str(Path(sys.executable).parent)
-    return {**os.environ, "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
+    return with_scripts_on_path(os.environ)
 
 
 def _scripts_on_path() -> contextlib.AbstractContextManager[None]:

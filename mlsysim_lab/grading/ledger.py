@@ -68,6 +68,11 @@ class Ledger:
         student = first.get("student") if first else None
         return student if isinstance(student, str) and student else None
 
+    def graded_as(self, enrolled: str) -> str | None:
+        """Whose scenario is graded: the one the notebook was worked with, or the
+        enrolled student's when it was never opened (as a hub would have shown it)."""
+        return self.student if self.opened else enrolled
+
     def commits(self) -> dict[str, dict[str, Any]]:
         """The first commit event of each item."""
         first: dict[str, dict[str, Any]] = {}

@@ -139,13 +139,10 @@ def _prediction(lab: LabSpec, item: Item, evidence: Evidence, ledger: Ledger,
         graded, source = answer, "answer cell"
         if item.name in ledger.revealed():
             flags.append("revealed without a commit on record")
-    if evidence.answer is None and commit is None and evidence.problem:
-        graded = None
-    result = grade_item(lab, item, graded, scenario)
+    unrecorded = evidence.answer is None and commit is None and evidence.problem
+    result = grade_item(lab, item, None if unrecorded else graded, scenario)
     credit = policy.credit(result)
-    message = result.message
-    if evidence.answer is None and commit is None and evidence.problem:
-        message = f"no answer recorded: {evidence.problem}"
+    message = f"no answer recorded: {evidence.problem}" if unrecorded else result.message
     if policy.mode != "accuracy":
         message += f" (This course grades predictions by {policy.mode}: {credit:.0%} credit.)"
     if computed_with_code(evidence.answer_source):
@@ -176,13 +173,10 @@ def score_submission(lab: LabSpec, student: str, ledger: Ledger, evidence: Seque
                      policy: PredictionCredit = PredictionCredit()) -> SubmissionVerdict:
     """Score every graded cell of one submission (see the module doc)."""
     flags = []
-    if ledger.opened:
-        graded_as = ledger.student
-        if graded_as != student:
-            flags.append(f"scenario mismatch: the notebook was worked as {_who(graded_as)}, "
-                         f"nbgrader grades {student!r}; graded against what the student saw")
-    else:   # never opened here: graded as nbgrader's student, as a hub would show it
-        graded_as = student
+    graded_as = ledger.graded_as(student)
+    if graded_as != student:
+        flags.append(f"scenario mismatch: the notebook was worked as {_who(graded_as)}, "
+                     f"nbgrader grades {student!r}; graded against what the student saw")
     scenario = draw(lab.scenario, lab.id, graded_as)
     items = []
     for found in evidence:
