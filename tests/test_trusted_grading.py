@@ -198,6 +198,7 @@ def test_isolated_checks_refuse_code_that_reaches_for_the_grader(tmp_path):
              "def ridge_fn(peak_flops, bandwidth):\n    return 0")
     assert _isolated(tmp_path, patch)[0] == 0
     assert forbidden_use("def f(x, _=setattr(m, 'a', 1)):\n    return x") == "setattr"
+    assert forbidden_use("import os\nos.environ['MLSYSIM_STUDENT_ID'] = 'bob'") == "environ"
     sneaky = ("import hypothesis as h\nh.find = None\n"
               "def ridge_fn(peak_flops, bandwidth):\n    return 0")
     assert forbidden_use(sneaky) == "hypothesis"

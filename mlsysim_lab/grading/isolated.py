@@ -28,7 +28,7 @@ FORBIDDEN_NAMES = frozenset({
     "setattr", "delattr", "exec", "eval", "compile", "globals", "__import__", "vars",
     "_getframe", "_current_frames", "settrace", "setprofile", "modules", "builtins",
     "__builtins__", "__code__", "__globals__", "__dict__", "__closure__", "gc", "ctypes",
-    "importlib", "inspect", "hypothesis", "_exit", "grading",
+    "importlib", "inspect", "hypothesis", "_exit", "grading", "environ", "putenv",
 })
 _MARK = "MLSYSIM-LAB-VERDICT"
 
@@ -153,6 +153,7 @@ def _run_job(job: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
             return {item: (0.0, f"not graded: the set-up cell failed ({type(error).__name__})")
                     for item in items}
         before = _snapshot()
+        environment = dict(os.environ)   # the grader's: what a check may read (lab15 does)
         for cell in job["cells"]:
             try:
                 exec(compile(cell["source"], "<answer cell>", "exec"), namespace)
@@ -161,6 +162,8 @@ def _run_job(job: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
                                           f"{type(error).__name__}: {error}")
                 continue
             answer = namespace.get(cell["variable"])
+            os.environ.clear()
+            os.environ.update(environment)   # whatever the cell set, the checks see the grader's
             result = grade_item(spec, items[cell["item"]], answer, {})
             verdicts[cell["item"]] = (result.credit, result.message)
         patched = _changed(before)
