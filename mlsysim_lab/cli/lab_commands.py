@@ -1,0 +1,91 @@
+"""Student-facing lab commands: ``labs list | fetch | run | report | notes``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from mlsysim_lab.cli.common import CommandError, Parser, table
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Register these commands on the top-level parser."""
+    labs = commands.add_parser("labs", help="list, fetch or run the student labs")
+    labs_commands = labs.add_subparsers(dest="labs_command", required=True, parser_class=Parser)
+    listing = labs_commands.add_parser("list", help="the labs (or a learning path)")
+    listing.add_argument("--path", help="a learning path (first-time, engineer, researcher, "
+                         "conference)")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_labs_list)
+    fetch = labs_commands.add_parser("fetch", help="copy a student notebook out of the wheel")
+    fetch.add_argument("lab", help="lab id, e.g. lab00 or 0")
+    fetch.add_argument("destination", nargs="?", default=".", help="folder or file (default: .)")
+    fetch.add_argument("--force", action="store_true", help="overwrite an existing file")
+    fetch.add_argument("--student", help="your student id, set once: the notebook shows "
+                       "(and is graded on) your own scenario")
+    fetch.set_defaults(handler=_labs_fetch)
+    run = labs_commands.add_parser("run", help="execute a student notebook headless")
+    run.add_argument("lab", help="lab id or a notebook path")
+    run.set_defaults(handler=_labs_run)
+    report = labs_commands.add_parser("report", help="your own report of a lab notebook: "
+                                      "committed predictions against the model, as HTML")
+    report.add_argument("notebook", help="the lab notebook, e.g. lab01.ipynb")
+    report.add_argument("--out", help="the HTML file (default: LAB-report.html beside it)")
+    report.set_defaults(handler=_labs_report)
+
+    notes = labs_commands.add_parser("notes", help="instructor notes from the item specs")
+    notes.add_argument("lab")
+    notes.set_defaults(handler=_labs_notes)
+
+
+def _labs_list(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.lab_files import listing, notebook_path
+    from mlsysim_lab.walls.names import wall
+
+    labs = listing(args.path)
+    rows = [{"id": lab.id, "title": lab.title, "question": lab.question, "level": lab.level,
+             "minutes": lab.minutes, "paths": dict(lab.paths),
+             "walls": [f"{n} {wall(n)}" for n in lab.walls],
+             "available": notebook_path(lab) is not None} for lab in labs]
+    if args.json:
+        return json.dumps(rows, indent=2)
+    header = (f"Learning path: {args.path}, {sum(r['minutes'] for r in rows)} minutes of lab "
+              "time in all\n" if args.path else "")
+    return header + table(("id", "title", "question", "level", "min", "available"),
+                           [(r["id"], r["title"], r["question"], r["level"], str(r["minutes"]),
+                             "yes" if r["available"] else "not yet") for r in rows])
+
+
+def _labs_fetch(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.lab_files import fetch
+
+    try:
+        target = fetch(args.lab, args.destination, force=args.force, student=args.student)
+    except FileExistsError as error:
+        raise CommandError(str(error)) from None
+    who = (f" It shows the scenario of student {args.student.strip()}." if args.student else
+           " No student id given: it shows your hub user's scenario, or the default one "
+           "(pass --student ID to set yours).")
+    return f"Copied {target}.{who} Open it with: jupyter lab {target}"
+
+
+def _labs_run(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.lab_files import run
+
+    seconds, lines = run(args.lab)
+    return "\n".join([*lines, f"(ran headless in {seconds:.1f} s)"])
+
+
+def _labs_report(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.student_report import student_report
+
+    if not Path(args.notebook).is_file():
+        raise CommandError(f"no notebook {args.notebook!r}")
+    return f"Report written to {student_report(args.notebook, args.out)}"
+
+
+def _labs_notes(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.notes import notes
+
+    return notes(args.lab).rstrip("\n")
