@@ -1,5 +1,5 @@
-"""The ``mlsysim-lab`` command: browse the zoo, evaluate a model on a device, work the labs
-and grade a course.
+"""The mlsysim-lab command: browse the zoo, evaluate, audit, work the labs, grade a course.
+
 
 Errors in arguments end with a one-line message on stderr and exit status 2, never a
 traceback. Each command group lives in its own module and registers itself here.
@@ -12,7 +12,8 @@ import sys
 from typing import Sequence
 
 from mlsysim_lab import __version__
-from mlsysim_lab.cli import course_commands, lab_commands, solver_commands
+from mlsysim_lab.cli import (audit_commands, course_commands, lab_commands, solver_commands,
+                             zoo_commands)
 from mlsysim_lab.cli.common import CommandError, Parser
 
 __all__ = ["CommandError", "build_parser", "main"]
@@ -22,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="mlsysim-lab", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"mlsysim-lab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for group in (solver_commands, lab_commands, course_commands):
+    for group in (zoo_commands, solver_commands, audit_commands, lab_commands,
+                  course_commands):
         group.add_commands(commands)
     return parser
 
