@@ -1,6 +1,5 @@
 """The mlsysim-lab command: browse the zoo, evaluate, audit, work the labs, grade a course.
 
-
 Errors in arguments end with a one-line message on stderr and exit status 2, never a
 traceback. Each command group lives in its own module and registers itself here.
 """
