@@ -7,6 +7,12 @@ Weight-only schemes (``w8a16``, ``w4a16``) shrink the bytes moved but compute at
 and needs an INT4 peak (Ampere and Turing have one; Hopper does not). Asking a device
 for a peak it does not have is an error, never a silent fallback.
 
+The KV cache is a choice of its own. ``fp8`` keeps a 16-bit KV cache, as vLLM does for
+FP8 weights unless told otherwise (``--kv-cache-dtype auto``: the model's dtype);
+``fp8-kv8`` stores the KV cache in FP8 too, as TensorRT-LLM's FP8 recipes
+(``--fp8_kv_cache``) and vLLM's ``--kv-cache-dtype fp8`` do. Any scheme takes a KV
+override (``kv_cache="fp8"``).
+
 References: Micikevicius et al., "FP8 Formats for Deep Learning", arXiv:2209.05433
 (2022); Frantar et al., "GPTQ", ICLR 2023 (weight-only W4A16); Dettmers et al.,
 "LLM.int8()", NeurIPS 2022; Lin et al., "AWQ", MLSys 2024.
@@ -59,11 +65,14 @@ SCHEMES: dict[str, Scheme] = {s.name: s for s in (
     Scheme("fp16", "fp16", "fp16", "fp16"),
     Scheme("bf16", "bf16", "bf16", "bf16"),
     Scheme("fp8", "fp8", "fp8", "fp16"),
+    Scheme("fp8-kv8", "fp8", "fp8", "fp8"),
     Scheme("int8", "int8", "int8", "fp16"),
     Scheme("int4", "int4", "int4", "fp16"),
     Scheme("w8a16", "int8", "fp16", "fp16"),
     Scheme("w4a16", "int4", "fp16", "fp16"),
 )}
+
+_BY_KEY: dict[str, Scheme] = {name.replace("-", ""): s for name, s in SCHEMES.items()}
 
 
 @functools.lru_cache(maxsize=256)
@@ -74,9 +83,9 @@ def scheme(name: str | Scheme, kv_cache: str | None = None) -> Scheme:
         chosen = name
     else:
         key = name.strip().lower().replace("-", "").replace("_", "")
-        if key not in SCHEMES:
+        if key not in _BY_KEY:
             raise ValueError(f"unknown precision {name!r}; choose one of {', '.join(SCHEMES)}")
-        chosen = SCHEMES[key]
+        chosen = _BY_KEY[key]
     if kv_cache is None:
         return chosen
     if kv_cache not in DTYPE_BYTES:

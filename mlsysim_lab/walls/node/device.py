@@ -64,11 +64,19 @@ def device_figures(hardware: HardwareLike, math_precision: str) -> DeviceFigures
 
 
 def scale_up_latency(spec: Accelerator) -> float:
-    """The cited per-step latency of the scale-up fabric of the zoo node that holds this
-    accelerator (0 when no node does)."""
+    """The cited per-step latency (alpha) of the device's scale-up fabric: the fabric of
+    the zoo node that holds this accelerator, else the zoo fabric its scale-up link
+    names (the H200's "NVLink 4" is the H100's fabric), else, for any NVLink, the zoo's
+    NVLink figure (NCCL's cost model uses one latency for every NVLink generation: see
+    the fabrics' notes), else 0 for a link with no cited latency in the zoo (PCIe Gen3,
+    TPU ICI, none)."""
     for node in catalog.nodes:
         if node.accelerator == spec.id:
             return catalog.get_fabric(node.scale_up_fabric).latency
+    if spec.scale_up_link is not None and spec.scale_up_link in catalog.fabrics:
+        return catalog.get_fabric(spec.scale_up_link).latency
+    if spec.scale_up_link is not None and spec.scale_up_link.lower().startswith("nvlink"):
+        return catalog.get_fabric("nvlink4").latency
     return 0.0
 
 

@@ -13,6 +13,11 @@ Each decode step's compute and memory times are linear in the context, so the su
 their maximum is evaluated exactly in closed form (split at the crossover), not by a
 loop. Inputs broadcast: batch, context and devices may be arrays; a list of hardware
 gives a trailing device axis (use :func:`grid` to build the other axes).
+
+``efficiency`` selects the profile (:mod:`mlsysim_lab.walls.node.efficiency`): the
+ideal bound by default, ``"calibrated"`` for achievable figures. A wafer-scale system
+is evaluated in the regime its SRAM allows (:mod:`mlsysim_lab.walls.node.wafer`), with
+``devices`` counting wafers.
 """
 
 from __future__ import annotations
@@ -26,50 +31,21 @@ import numpy as np
 from mlsysim_lab import _vector as vec
 from mlsysim_lab import catalog
 from mlsysim_lab._vector import Number
+from mlsysim_lab.catalog.hardware import WaferScaleSystem
 from mlsysim_lab.catalog.models import ConvNetSpec, ModelSpec, TransformerSpec
 from mlsysim_lab.precision import Scheme, scheme
-from mlsysim_lab.units import UnitError, to_count
+from mlsysim_lab.units import to_count
 from mlsysim_lab.walls.node.device import DeviceFigures, HardwareLike, device_figures
+from mlsysim_lab.walls.node.efficiency import (IDEAL, Efficiency, EfficiencyLike,
+                                               efficiency_profile, resolve)
 from mlsysim_lab.walls.node.step import StepResult, solve_step
-from mlsysim_lab.walls.node.workload import decode_work, forward_work, prefill_work
+from mlsysim_lab.walls.node.wafer import wafer_step
+from mlsysim_lab.walls.node.workload import (Work, decode_work, forward_work, prefill_work,
+                                             transformer_kernels)
 
 
-@dataclass(frozen=True, slots=True)
-class Efficiency:
-    """Named efficiency factors and overheads (defaults: the ideal roofline bound).
-
-    ``compute_efficiency`` is the achieved fraction of dense peak (MFU-like) and
-    ``bandwidth_efficiency`` the achieved fraction of memory bandwidth; 1.0 gives the
-    Williams et al. (2009) bound. ``overhead_s`` is a fixed per-step cost (kernel
-    launches, scheduling; default 0) and ``link_latency_s`` the alpha of each
-    all-reduce step (default None: the cited latency of the device's scale-up fabric in
-    the zoo, 0 for a device no zoo node holds)."""
-
-    compute_efficiency: float = 1.0
-    bandwidth_efficiency: float = 1.0
-    overhead_s: float = 0.0
-    link_latency_s: float | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("compute_efficiency", "bandwidth_efficiency"):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise UnitError(f"{name} must be in (0, 1], got {value!r}")
-        for name in ("overhead_s", "link_latency_s"):
-            value = getattr(self, name)
-            if value is None and name == "link_latency_s":
-                continue
-            if not (math.isfinite(value) and value >= 0.0):
-                raise UnitError(f"{name} must be a non-negative number of seconds, "
-                                f"got {value!r}")
-
-    def as_kwargs(self) -> dict[str, float]:
-        return {"compute_efficiency": self.compute_efficiency,
-                "bandwidth_efficiency": self.bandwidth_efficiency,
-                "overhead_s": self.overhead_s, "link_latency_s": self.link_latency_s}
-
-
-IDEAL = Efficiency()
+__all__ = ["Efficiency", "IDEAL", "RequestResult", "decode_step", "first_compute_bound_batch",
+           "forward_pass", "grid", "prefill", "request_latency"]
 
 
 def grid(*, device_axis: bool = True, **axes: Sequence[float] | np.ndarray) -> dict[str, np.ndarray]:
@@ -102,15 +78,16 @@ def _setup(hardware: HardwareLike, precision: str | Scheme, kv_precision: str | 
 def decode_step(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
                 context: Any = 1024, precision: str | Scheme = "fp16",
                 kv_precision: str | None = None, devices: Any = 1,
-                efficiency: Efficiency = IDEAL) -> StepResult:
+                efficiency: EfficiencyLike = IDEAL) -> StepResult:
     """One decode step: ``batch`` sequences with ``context`` cached tokens each generate
     one token, on ``devices`` tensor-parallel devices."""
     spec = _transformer(model)
     chosen, device, n = _setup(hardware, precision, kv_precision, devices)
-    work = decode_work(spec, chosen, to_count(batch, "batch"),
-                       to_count(context, "context", "token", allow_zero=True))
-    return solve_step("decode", work, device, n, spec.kv_heads, spec.heads,
-                      **efficiency.as_kwargs())
+    sequences = to_count(batch, "batch")
+    held = to_count(context, "context", "token", allow_zero=True)
+    work = decode_work(spec, chosen, sequences, held)
+    return _transformer_step("decode", work, spec, device, chosen, n, efficiency,
+                             batch=sequences, new_tokens=1.0, context=held)
 
 
 def first_compute_bound_batch(model: str | ModelSpec, hardware: HardwareLike, *,
@@ -132,25 +109,48 @@ def first_compute_bound_batch(model: str | ModelSpec, hardware: HardwareLike, *,
 def prefill(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
             prompt_tokens: Any = 1024, precision: str | Scheme = "fp16",
             kv_precision: str | None = None, devices: Any = 1,
-            efficiency: Efficiency = IDEAL) -> StepResult:
+            efficiency: EfficiencyLike = IDEAL) -> StepResult:
     """The prefill of ``batch`` prompts of ``prompt_tokens`` tokens (time to first token)."""
     spec = _transformer(model)
     chosen, device, n = _setup(hardware, precision, kv_precision, devices)
-    work = prefill_work(spec, chosen, to_count(batch, "batch"),
-                        to_count(prompt_tokens, "prompt_tokens", "token"))
-    return solve_step("prefill", work, device, n, spec.kv_heads, spec.heads,
-                      **efficiency.as_kwargs())
+    sequences = to_count(batch, "batch")
+    prompt = to_count(prompt_tokens, "prompt_tokens", "token")
+    work = prefill_work(spec, chosen, sequences, prompt)
+    return _transformer_step("prefill", work, spec, device, chosen, n, efficiency,
+                             batch=sequences, new_tokens=prompt, context=0.0)
+
+
+def _transformer_step(phase: str, work: Work, spec: TransformerSpec, device: DeviceFigures,
+                      chosen: Scheme, n: Any, efficiency: EfficiencyLike, *, batch: Any,
+                      new_tokens: Any, context: Any) -> StepResult:
+    wafer = device.specs[0]
+    if isinstance(wafer, WaferScaleSystem):
+        if len(device.specs) > 1:
+            raise ValueError("evaluate a wafer-scale system on its own, not in a device list")
+        efficiency_profile(efficiency)  # validated; wafers are evaluated at the bound
+        return wafer_step(phase, work, spec, wafer, chosen, n, batch=batch,
+                          new_tokens=new_tokens, context=context)
+    kernels = transformer_kernels(spec)
+    factors = resolve(efficiency, device, chosen, layers=spec.layers, operators=kernels,
+                      kernels=kernels)
+    return solve_step(phase, work, device, n, spec.kv_heads, spec.heads, factors)
 
 
 def forward_pass(model: str | ModelSpec, hardware: HardwareLike, *, batch: Any = 1,
-                 precision: str | Scheme = "fp16", efficiency: Efficiency = IDEAL) -> StepResult:
-    """One inference forward pass of a CNN over ``batch`` images on one device."""
+                 precision: str | Scheme = "fp16",
+                 efficiency: EfficiencyLike = IDEAL) -> StepResult:
+    """One inference forward pass of a CNN over ``batch`` images on one device (one
+    fused kernel per convolution in a compiled runtime; convolution, normalisation and
+    activation as three operators in an eager one)."""
     spec = catalog.get_model(model)
     if not isinstance(spec, ConvNetSpec):
         raise ValueError(f"{spec.name} is a transformer: use prefill() or decode_step()")
     chosen, device, n = _setup(hardware, precision, None, 1)
     work = forward_work(spec, chosen, to_count(batch, "batch"))
-    return solve_step("forward", work, device, n, 1, 1, **efficiency.as_kwargs())
+    convolutions = len(spec.conv_layers)
+    factors = resolve(efficiency, device, chosen, layers=convolutions,
+                      operators=3 * convolutions, kernels=convolutions)
+    return solve_step("forward", work, device, n, 1, 1, factors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +176,7 @@ class RequestResult:
 def request_latency(model: str | ModelSpec, hardware: HardwareLike, *, input_tokens: Any,
                     output_tokens: Any, batch: Any = 1, precision: str | Scheme = "fp16",
                     kv_precision: str | None = None, devices: Any = 1,
-                    efficiency: Efficiency = IDEAL) -> RequestResult:
+                    efficiency: EfficiencyLike = IDEAL) -> RequestResult:
     """TTFT, decode time, end-to-end latency and mean TPOT of one request (or a batch of
     identical requests decoded together). Feasible if the prefill and the last decode
     step fit in memory."""
@@ -191,7 +191,7 @@ def request_latency(model: str | ModelSpec, hardware: HardwareLike, *, input_tok
     compute = _sum_of_max_linear(at_start.compute_s, next_step.compute_s - at_start.compute_s,
                                  at_start.memory_s, next_step.memory_s - at_start.memory_s,
                                  steps)
-    decode_s = compute + steps * (at_start.communication_s + efficiency.overhead_s)
+    decode_s = compute + steps * (at_start.communication_s + at_start.overhead_s)
     feasible = (first.feasible and last.feasible
                 if type(first.feasible) is bool and type(last.feasible) is bool
                 else np.logical_and(first.feasible, last.feasible))

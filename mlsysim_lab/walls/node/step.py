@@ -2,13 +2,19 @@
 
     per-device FLOPs = FLOPs / N,   per-device bytes = (weights + activations) / N
                                                        + KV / min(N, KV heads)
-    t = max(t_compute, t_memory) + t_tensor_parallel + overhead          (if it fits)
-    fits  <=>  weights/N + KV/min(N, KV heads) + activations/N <= capacity per device
+    t = max(t_compute, t_memory) + t_dequant + t_tensor_parallel + overhead  (if it fits)
+    t_dequant = weight bytes / N / (bandwidth x e_bw) x (1 / e_weight_stream - 1)
+    fits  <=>  weights/N + KV/min(N, KV heads) + activations/N
+               <= usable fraction x capacity per device
 
 Tensor parallelism (Shoeybi et al., "Megatron-LM", arXiv:1909.08053, 2019) splits the
 weights and heads N ways and adds two all-reduces of the activations per layer in the
 forward pass, on the critical path (no overlap assumed), timed by the ring all-reduce
-over the device's scale-up link. KV heads are replicated when N exceeds them.
+over the device's scale-up link, each all-reduce paying a base latency besides its
+per-step alpha. KV heads are replicated when N exceeds them. The efficiency factors
+(:mod:`mlsysim_lab.walls.node.efficiency`) are 1 and the overheads 0 in the ideal
+profile; ``t_dequant`` is the extra time of a weight-only scheme whose weight stream
+reaches only a fraction of its ideal byte reduction.
 
 An infeasible step has ``feasible = False``, ``binding_wall = "memory capacity"`` and a
 NaN latency, so that no number can be mistaken for a real time. Capacity is the printed
@@ -27,6 +33,7 @@ from mlsysim_lab._vector import Number
 from mlsysim_lab.walls import names
 from mlsysim_lab.walls.fleet.collectives import ring_allreduce_time
 from mlsysim_lab.walls.node.device import DeviceFigures
+from mlsysim_lab.walls.node.efficiency import IDEAL_FACTORS, Factors
 from mlsysim_lab.walls.node.roofline import Roofline, roofline
 from mlsysim_lab.walls.node.workload import Work
 
@@ -45,6 +52,7 @@ class StepResult(NamedTuple):
     binding_wall: Any
     tokens: Number
     devices: Number
+    regime: str = ""   # where the weights live, said in words (wafer-scale systems)
 
     @property
     def bottleneck(self) -> Any:
@@ -94,6 +102,8 @@ class StepResult(NamedTuple):
             "tokens_per_s": self.tokens_per_s,
             "devices": self.devices,
         }
+        if self.regime:
+            data["regime"] = self.regime
         return {key: _json_safe(vec.to_python(value)) for key, value in data.items()}
 
 
@@ -106,10 +116,10 @@ def _json_safe(value: Any) -> Any:
 
 
 def solve_step(phase: str, work: Work, device: DeviceFigures, devices: Number,
-               kv_heads: int, heads: int, *, compute_efficiency: Number = 1.0,
-               bandwidth_efficiency: Number = 1.0, overhead_s: Number = 0.0,
-               link_latency_s: Number | None = None) -> StepResult:
-    """Time one step of ``work`` split over ``devices`` tensor-parallel devices."""
+               kv_heads: int, heads: int, factors: Factors | None = None) -> StepResult:
+    """Time one step of ``work`` split over ``devices`` tensor-parallel devices with the
+    resolved efficiency ``factors`` (default: the ideal bound)."""
+    factors = IDEAL_FACTORS if factors is None else factors
     uneven = heads % devices != 0 if type(devices) is float else bool(
         np.any(heads % np.asarray(devices) != 0))
     if uneven:
@@ -120,13 +130,17 @@ def solve_step(phase: str, work: Work, device: DeviceFigures, devices: Number,
                         + work.kv_bytes / kv_split)
     resident = ((work.resident_weight_bytes + work.resident_activation_bytes) / devices
                 + work.resident_kv_bytes / kv_split)
-    alpha = device.link_latency if link_latency_s is None else link_latency_s
-    communication_s = _tensor_parallel_time(work, device, devices, alpha)
+    alpha = device.link_latency if factors.link_latency_s is None else factors.link_latency_s
+    communication_s = _tensor_parallel_time(work, device, devices, alpha,
+                                            factors.collective_latency_s)
+    dequant_s = (work.weight_bytes / devices / (device.memory_bandwidth * factors.bandwidth)
+                 * (1.0 / factors.weight_stream - 1.0))
+    overhead_s = factors.overhead_s + dequant_s
     bounds = roofline(work.flops / devices, per_device_bytes, device.peak_flops,
                       device.memory_bandwidth, overhead_s=overhead_s + communication_s,
-                      compute_efficiency=compute_efficiency,
-                      bandwidth_efficiency=bandwidth_efficiency)
-    feasible = resident <= device.memory_capacity
+                      compute_efficiency=factors.compute,
+                      bandwidth_efficiency=factors.bandwidth)
+    feasible = resident <= device.memory_capacity * factors.usable_memory
     return StepResult(
         phase=phase,
         roofline=bounds,
@@ -136,14 +150,14 @@ def solve_step(phase: str, work: Work, device: DeviceFigures, devices: Number,
         memory_bytes=resident,
         capacity_bytes=device.memory_capacity,
         feasible=vec.as_bool(feasible),
-        binding_wall=_binding_wall(bounds, communication_s, feasible),
+        binding_wall=binding_wall(bounds, communication_s, feasible),
         tokens=work.tokens,
         devices=devices,
     )
 
 
 def _tensor_parallel_time(work: Work, device: DeviceFigures, devices: Number,
-                          link_latency_s: Number) -> Number:
+                          link_latency_s: Number, collective_latency_s: Number) -> Number:
     if work.allreduces == 0 or (vec.is_scalar(devices) and devices == 1):
         return 0.0 * devices
     if device.link_bandwidth is None:
@@ -151,10 +165,10 @@ def _tensor_parallel_time(work: Work, device: DeviceFigures, devices: Number,
                          "parallelism over devices > 1 needs one")
     per_allreduce = ring_allreduce_time(work.allreduce_bytes, devices, device.link_bandwidth,
                                         link_latency_s)
-    return work.allreduces * per_allreduce
+    return work.allreduces * (per_allreduce + collective_latency_s)
 
 
-def _binding_wall(bounds: Roofline, communication_s: Number, feasible: Any) -> Any:
+def binding_wall(bounds: Roofline, communication_s: Number, feasible: Any) -> Any:
     if vec.is_scalar(bounds.compute_s, bounds.memory_s, communication_s) and type(feasible) is bool:
         if not feasible:
             return names.CAPACITY

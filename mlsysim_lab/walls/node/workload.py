@@ -36,6 +36,7 @@ import numpy as np
 
 from mlsysim_lab._vector import Number
 from mlsysim_lab.catalog.models import ConvNetSpec, TransformerSpec
+from mlsysim_lab.catalog.zoo.efficiency import KERNELS_PER_LAYER
 from mlsysim_lab.precision import Scheme
 
 
@@ -66,6 +67,12 @@ def weight_bytes_touched(model: TransformerSpec, tokens: Number, weight_bytes: f
     per_expert = model.layers * model.mlp_params_per_expert * weight_bytes
     extra_experts = model.expected_experts_touched(tokens) - model.experts_per_token
     return dense + extra_experts * per_expert
+
+
+def transformer_kernels(model: TransformerSpec) -> int:
+    """Kernels one step launches in a fused serving engine: a fixed count per layer
+    (:data:`mlsysim_lab.catalog.zoo.efficiency.KERNELS_PER_LAYER`) x layers."""
+    return KERNELS_PER_LAYER * model.layers
 
 
 def _within_context(model: TransformerSpec, positions: Number, what: str) -> None:
