@@ -15,7 +15,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     labs_commands = labs.add_subparsers(dest="labs_command", required=True, parser_class=Parser)
     listing = labs_commands.add_parser("list", help="the labs (or a learning path)")
     listing.add_argument("--path", help="a learning path (first-time, engineer, researcher, "
-                         "conference)")
+                         "conference, half-day)")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_labs_list)
     fetch = labs_commands.add_parser("fetch", help="copy a student notebook out of the wheel")
@@ -41,20 +41,38 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 def _labs_list(args: argparse.Namespace) -> str:
     from mlsysim_lab.course.lab_files import listing, notebook_path
+    from mlsysim_lab.grading.specs import PATH_MINUTES
+    from mlsysim_lab.grading.items import LAB_GROUPS
     from mlsysim_lab.walls.names import wall
 
     labs = listing(args.path)
     rows = [{"id": lab.id, "title": lab.title, "question": lab.question, "level": lab.level,
              "minutes": lab.minutes, "paths": dict(lab.paths),
+             "group": lab.group,
              "walls": [f"{n} {wall(n)}" for n in lab.walls],
              "available": notebook_path(lab) is not None} for lab in labs]
     if args.json:
         return json.dumps(rows, indent=2)
-    header = (f"Learning path: {args.path}, {sum(r['minutes'] for r in rows)} minutes of lab "
-              "time in all\n" if args.path else "")
-    return header + table(("id", "title", "question", "level", "min", "available"),
-                           [(r["id"], r["title"], r["question"], r["level"], str(r["minutes"]),
-                             "yes" if r["available"] else "not yet") for r in rows])
+    header = ("id", "title", "question", "level", "min", "available")
+
+    def cells(chosen: list[dict]) -> list[tuple[str, ...]]:
+        return [(r["id"], r["title"], r["question"], r["level"], str(r["minutes"]),
+                 "yes" if r["available"] else "not yet") for r in chosen]
+
+    if args.path:
+        total = sum(r["minutes"] for r in rows)
+        budget = PATH_MINUTES.get(args.path)
+        promise = f" (the path's budget: {budget} minutes with breaks)" if budget else ""
+        return (f"Learning path: {args.path}, {total} minutes of lab time in all{promise}\n"
+                + table(header, cells(rows)))
+    blocks = []
+    for group, question in LAB_GROUPS.items():
+        chosen = [r for r in rows if r["group"] == group]
+        if chosen:
+            blocks.append(f"{group.upper()}: {question}\n" + table(header, cells(chosen)))
+    paths = ", ".join(f"{name} ({minutes} min)" for name, minutes in PATH_MINUTES.items())
+    blocks.append(f"Learning paths: {paths}. Show one with --path NAME.")
+    return "\n\n".join(blocks)
 
 
 def _labs_fetch(args: argparse.Namespace) -> str:

@@ -26,6 +26,7 @@ from mlsysim_lab.grading.ranges import FloatRange, IntRange, Range, Values, smal
 from mlsysim_lab.grading.results import GradeResult, Reveal, number, ratio_text
 from mlsysim_lab.grading.scenario import Choice
 from mlsysim_lab.grading.tolerance import DEFAULT_POLICY, Relative, _Policy
+from mlsysim_lab.walls.names import DOMAIN_QUESTIONS, domain_of
 
 KeyFunction = Callable[[Mapping[str, Any]], Any]
 
@@ -166,6 +167,7 @@ class ChoiceItem(_Prediction):
     options: tuple[Option, ...]
     key: KeyFunction
     feedback: Mapping[str, str] = field(default_factory=dict)
+    invariant: str = ""     # why the key is the same in every scenario, when it must be
 
     def __post_init__(self) -> None:
         labels = [option.label for option in self.options]
@@ -328,6 +330,12 @@ Item = NumericItem | ChoiceItem | FunctionItem | CodeItem
 
 LEVELS = ("beginner", "intermediate", "advanced", "developer")
 
+#: The catalog's groups of labs and the question each group answers.
+LAB_GROUPS: dict[str, str] = {
+    **DOMAIN_QUESTIONS,
+    "developer": "How do I build on the solver: my own stages, hardware and solvers?",
+}
+
 
 @dataclass(frozen=True)
 class LabSpec:
@@ -347,6 +355,7 @@ class LabSpec:
     goals: tuple[str, ...] = ()
     minutes: int = 45
     discussion: tuple[str, ...] = ()
+    domain: str = ""        # the catalog group; default: the domain of its first wall
 
     def __post_init__(self) -> None:
         names = [item.name for item in self.items]
@@ -356,6 +365,18 @@ class LabSpec:
             raise ValueError(f"{self.id}: level {self.level!r} is not one of {', '.join(LEVELS)}")
         if any(not 1 <= wall <= 22 for wall in self.walls):
             raise ValueError(f"{self.id}: walls are numbered 1 to 22, got {self.walls}")
+        if self.domain and self.domain not in LAB_GROUPS:
+            raise ValueError(f"{self.id}: domain {self.domain!r} is not one of "
+                             f"{', '.join(LAB_GROUPS)}")
+
+    @property
+    def group(self) -> str:
+        """The catalog group the lab is listed under (a domain, or ``developer``)."""
+        if self.domain:
+            return self.domain
+        if self.level == "developer":
+            return "developer"
+        return domain_of(self.walls[0]) if self.walls else "analysis"
 
     def item(self, name: str) -> Item:
         for item in self.items:

@@ -66,6 +66,13 @@ def all_labs() -> list[LabSpec]:
     return [load_lab(lab) for lab in available_labs()]
 
 
+#: The time each learning path promises, in minutes (../shared/LABS.md: first-time about
+#: 2 h, engineer about 2.5 h, researcher about 2 h, conference 90 min, half-day 3 h; the
+#: conference and workshop budgets include breaks and discussion).
+PATH_MINUTES: dict[str, int] = {"first-time": 120, "engineer": 150, "researcher": 120,
+                                "conference": 90, "half-day": 180}
+
+
 def learning_paths() -> dict[str, list[str]]:
     """Each learning path's labs in order, from the specs' ``paths``."""
     steps: dict[str, list[tuple[int, str]]] = {}

@@ -36,9 +36,25 @@ WALL_NAMES: tuple[WallName, ...] = (
     WallName(22, "synthesis", "analysis"),
 )
 
+#: Each domain's framing question: the one a lab of that domain answers for a student.
+DOMAIN_QUESTIONS: dict[str, str] = {
+    "node": "What limits a single accelerator?",
+    "data": "Can the data pipeline keep the accelerators fed?",
+    "algorithm": "How much work does the model itself demand?",
+    "fleet": "What is lost when thousands of devices work as one?",
+    "ops": "What does it cost in energy, carbon and money?",
+    "analysis": "Where should the next improvement go?",
+}
+
 COMPUTE, CAPACITY, BANDWIDTH = (WALL_NAMES[i].name for i in (0, 1, 2))
 WEIGHT_STREAMING = WALL_NAMES[5].name
 COMMUNICATION = WALL_NAMES[13].name
+
+
+def domain_of(number: int) -> str:
+    """The domain of wall ``number`` (1-22)."""
+    wall(number)
+    return WALL_NAMES[number - 1].domain
 
 
 def wall(number: int) -> str:

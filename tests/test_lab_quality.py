@@ -1,0 +1,102 @@
+"""What each lab asks of a student, measured: keys that differ between classmates (the
+scenario report), time that matches the lab's stated minutes, and learning paths that
+fit the catalog's budgets."""
+
+import nbformat
+import pytest
+
+from mlsysim_lab.course.leaks import find_leaks, renderings
+from mlsysim_lab.course.timing import estimated_minutes
+from mlsysim_lab.grading.items import LabSpec, NumericItem, ChoiceItem, Option
+from mlsysim_lab.grading.scenario import all_scenarios
+from mlsysim_lab.grading.scenario_report import COPY_CHANCE_LIMIT, scenario_figures
+from mlsysim_lab.grading.specs import PATH_MINUTES, all_labs, learning_paths, load_lab
+from mlsysim_lab.grading.tolerance import Banded
+from mlsysim_lab.resources import labs_dir
+
+LABS = [lab.id for lab in all_labs() if lab.id.startswith("lab")]
+
+#: Labs not yet meeting the figure (issue 13 in progress); the list only shrinks.
+SCENARIOS_BELOW_TARGET = {"lab00", "lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07",
+                          "lab08", "lab09", "lab10", "lab11", "lab12", "lab13", "lab14", "lab15"}
+#: Labs whose stated minutes are not yet met by their content (issue 12 in progress).
+OVER_TIME = {"lab00", "lab01", "lab02", "lab03", "lab04", "lab05", "lab06", "lab07", "lab08",
+             "lab09", "lab10", "lab11", "lab12", "lab13", "lab14", "lab15"}
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_classmates_keys_differ(lab):
+    if lab in SCENARIOS_BELOW_TARGET:
+        pytest.xfail("issue 13: scenarios still to vary")
+    figures = scenario_figures(load_lab(lab))
+    assert not figures.constant_choice_items, figures.line()
+    assert figures.copy_full_credit_chance < COPY_CHANCE_LIMIT, figures.line()
+
+
+def test_the_scenario_report_sees_a_constant_key_and_an_exact_copy():
+    constant = LabSpec(id="labx", title="x", items=(
+        ChoiceItem("regime", "which?", options=(Option("a", "a"), Option("b", "b")),
+                   key=lambda s: "a"),
+        NumericItem("n", "n", unit="", key=lambda s: 10.0, tolerance=Banded())),
+        scenario={})
+    figures = scenario_figures(constant)
+    assert figures.constant_choice_items == ("regime",)
+    assert figures.copy_full_credit_chance == 1.0 and not figures.meets_targets
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_a_student_meets_the_stated_minutes(lab):
+    if lab in OVER_TIME:
+        pytest.xfail("issue 12: lab still to trim")
+    spec = load_lab(lab)
+    notebook = nbformat.read(labs_dir() / f"{lab}.ipynb", as_version=4)
+    assert estimated_minutes(notebook, spec) <= spec.minutes
+
+
+def test_most_labs_take_15_to_30_minutes():
+    if OVER_TIME:
+        pytest.xfail("issue 12: labs still to trim")
+    minutes = [load_lab(lab).minutes for lab in LABS]
+    assert sum(15 <= m <= 30 for m in minutes) >= 0.75 * len(minutes), minutes
+
+
+@pytest.mark.parametrize("path", sorted(PATH_MINUTES))
+def test_learning_paths_fit_their_budget(path):
+    if OVER_TIME:
+        pytest.xfail("issue 12: labs still to trim")
+    labs = learning_paths()[path]
+    total = sum(load_lab(lab).minutes for lab in labs)
+    assert 0.7 * PATH_MINUTES[path] <= total <= PATH_MINUTES[path], (path, total)
+
+
+def test_the_leak_check_finds_a_printed_key_and_a_singled_out_option():
+    spec = LabSpec(id="labx", title="x", items=(
+        NumericItem("ridge", "ridge", unit="FLOP/B", key=lambda s: 153.0, tolerance=Banded()),
+        ChoiceItem("regime", "which?", options=(Option("memory", "memory bandwidth"),
+                                                Option("compute", "compute throughput")),
+                   key=lambda s: "memory")))
+    def cell(kind, grade_id="", text=""):
+        c = (nbformat.v4.new_markdown_cell(text) if kind == "markdown"
+             else nbformat.v4.new_code_cell(""))
+        if kind == "output":
+            c.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        c.metadata["nbgrader"] = {"grade_id": grade_id}
+        return c
+    notebook = nbformat.v4.new_notebook(cells=[
+        cell("output", text="A100: ridge 153 FLOP/B; decode is memory-bound\n"),
+        cell("code", "labx-answer-ridge"), cell("code", "labx-answer-regime")])
+    leaks = find_leaks(notebook, spec, {})
+    assert any(l.startswith("ridge:") for l in leaks) and any(l.startswith("regime:") for l in leaks)
+    notebook.cells[0].outputs[0].text = "ridge 1530 FLOP/B; memory or compute?\n"
+    assert find_leaks(notebook, spec, {}) == []
+    assert "153" in renderings(153.0) and "0.27" in renderings(0.27)
+
+
+def test_no_answer_form_earns_credit_in_any_scenario():
+    for lab in LABS:
+        spec = load_lab(lab)
+        for scenario in all_scenarios(spec.scenario):
+            for item in spec.items:
+                if item.predictable:
+                    result = item.grade(f"{lab}.{item.name}", item.answer_form(), scenario)
+                    assert result.credit == 0, (lab, item.name, item.answer_form())
