@@ -223,3 +223,24 @@ def test_a_reveal_of_a_negative_or_zero_key_shows_the_difference():
 
     shown = Reveal("elasticity", -0.95, -1.0, "", None, None).message
     assert "difference of 0.05" in shown and "inf" not in shown
+
+
+def test_a_fraction_typed_for_a_percentage_is_read_as_one_with_a_note():
+    from mlsysim_lab.grading import NumericItem
+    from mlsysim_lab.grading.tolerance import Banded
+
+    item = NumericItem("share", "the share", unit="%", key=lambda s: 27.0, tolerance=Banded())
+    fraction = item.grade("x.share", 0.27, {})
+    assert fraction.credit == 1 and "0.27" in fraction.message and "27 %" in fraction.message
+    assert item.grade("x.share", 27, {}).credit == 1
+    assert item.grade("x.share", "27 %", {}).credit == 1
+    small = NumericItem("s", "s", unit="%", key=lambda s: 0.5, tolerance=Banded())
+    assert small.grade("x.s", 0.5, {}).credit == 1 and "Read" not in small.grade("x.s", 0.5, {}).message
+
+
+def test_count_tolerance_accepts_off_by_one_then_the_bands():
+    from mlsysim_lab.grading import Count
+
+    assert Count().credit(5, 6) == 1 and Count().credit(7, 6) == 1
+    assert Count().credit(4, 6) == 0.5 and Count().credit(100, 6) == 0
+    assert Count().credit(2000, 2100) == 0.5 and Count().credit(2000, 2050) == 1

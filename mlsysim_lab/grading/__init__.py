@@ -9,10 +9,11 @@ from mlsysim_lab.grading.items import (ChoiceItem, CodeItem, FloatRange, Functio
 from mlsysim_lab.grading.predict import Lab, RevealBeforePrediction, open_lab
 from mlsysim_lab.grading.results import Reveal
 from mlsysim_lab.grading.scenario import Choice
-from mlsysim_lab.grading.tolerance import (DEFAULT_POLICY, Absolute, Band, Banded,
+from mlsysim_lab.grading.tolerance import (DEFAULT_POLICY, Absolute, Band, Banded, Count,
                                            OrderOfMagnitude, Relative)
 
-__all__ = ["Absolute", "Band", "Banded", "Choice", "ChoiceItem", "CodeItem", "DEFAULT_POLICY", "FloatRange",
+__all__ = ["Absolute", "Band", "Banded", "Choice", "ChoiceItem", "CodeItem", "Count",
+           "DEFAULT_POLICY", "FloatRange",
            "FunctionItem", "GradeResult", "IntRange", "Lab", "LabSpec", "NumericItem",
            "Option", "OrderOfMagnitude", "Relative", "Reveal", "RevealBeforePrediction",
            "Values", "grade", "open_lab"]

@@ -26,7 +26,7 @@ from mlsysim_lab.units import UnitError, quantity, to_base, ureg
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?(\s.*)?$")
 _DECIMAL_COMMA = re.compile(r"^([+-]?\d*),(\d+)(\s.*)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_PERCENT_UNITS = ("percent", "%")
+PERCENT_UNITS = ("percent", "%")
 _EMISSIONS = "tCO2e"
 
 
@@ -41,7 +41,7 @@ def expected_text(unit: str) -> str:
     """How the expected answer is described: never an empty unit."""
     if not unit:
         return "a plain number (no unit)"
-    if unit in _PERCENT_UNITS:
+    if unit in PERCENT_UNITS:
         return "a percentage (a number, or a number followed by %)"
     return f"a number in {unit}"
 
@@ -69,7 +69,7 @@ def _unit_problem(text: str, unit: str) -> AnswerProblem | None:
         return None
     if not unit:
         return AnswerProblem(f"{text!r} has a unit, but this answer is {expected_text(unit)}")
-    if unit in _PERCENT_UNITS and written not in _PERCENT_UNITS:
+    if unit in PERCENT_UNITS and written not in PERCENT_UNITS:
         return AnswerProblem(f"{text!r} has the unit {written!r}, but this answer is "
                              f"{expected_text(unit)}")
     return None
@@ -111,7 +111,7 @@ def read_answer(answer: Any, unit: str, *, positive: bool = False) -> float | An
             if problem is not None:
                 return problem
             answer = _as_emissions(text) if unit == _EMISSIONS else text
-            if unit in _PERCENT_UNITS and isinstance(answer, str):
+            if unit in PERCENT_UNITS and isinstance(answer, str):
                 answer = float(text.removesuffix("percent").strip()) if _NUMBER.fullmatch(
                     text.removesuffix("percent").strip()) else answer
     if isinstance(answer, numbers.Number) and not isinstance(answer, numbers.Real):
@@ -142,6 +142,6 @@ def scale_hint(answer: float, key: float, unit: str) -> str:
     ratio = answer / key
     if not unit and 90 <= ratio <= 110:
         return " Hint: this answer is a fraction (0.27 for 27 %), not a percentage."
-    if unit in _PERCENT_UNITS and 0.009 <= ratio <= 0.011:
+    if unit in PERCENT_UNITS and 0.009 <= ratio <= 0.011:
         return " Hint: this answer is a percentage (27 for 27 %), not a fraction."
     return ""

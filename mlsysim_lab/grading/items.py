@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Mapping
 
-from mlsysim_lab.grading.answers import AnswerProblem, read_answer, scale_hint
+from mlsysim_lab.grading.answers import PERCENT_UNITS, AnswerProblem, read_answer, scale_hint
 from mlsysim_lab.grading.ranges import FloatRange, IntRange, Range, Values, smallest_failure
 from mlsysim_lab.grading.results import GradeResult, Reveal, number, ratio_text
 from mlsysim_lab.grading.scenario import Choice
@@ -120,10 +120,11 @@ class NumericItem(_Prediction):
         if isinstance(parsed, AnswerProblem):
             return GradeResult(item_id, 0.0, parsed.message, answer, well_formed=False)
         key = self.key_value(scenario)
+        parsed, note = self._as_percentage(parsed, key)
         credit = self.tolerance.credit(parsed, key)
         level = "full" if credit >= 1 else "partial" if credit > 0 else "zero"
         template = {**DEFAULT_FEEDBACK, **self.feedback}[level]
-        message = template.format(answer=number(parsed, self.unit), key=number(key, self.unit),
+        message = note + template.format(answer=number(parsed, self.unit), key=number(key, self.unit),
                                   ratio=ratio_text(parsed, key),
                                   tolerance=self.tolerance.describe(), credit=credit,
                                   unit=self.unit)
@@ -131,8 +132,19 @@ class NumericItem(_Prediction):
             message += scale_hint(parsed, key, self.unit)
         return GradeResult(item_id, credit, message, parsed, key)
 
+    def _as_percentage(self, value: float, key: float) -> tuple[float, str]:
+        """Shares are percentages across the catalog; a fraction typed for one (0.27 for
+        27 %) is read as the percentage it stands for, with a note saying so."""
+        if (self.unit in PERCENT_UNITS and 0 < value <= 1
+                and self.tolerance.credit(value * 100, key) > self.tolerance.credit(value, key)):
+            return value * 100, (f"Read {value:g} as the fraction {value * 100:g} % (this "
+                                 "answer is a percentage). ")
+        return value, ""
+
     def reveal(self, predicted: Any, scenario: Mapping[str, Any]) -> Reveal:
         key = self.key_value(scenario)
+        if isinstance(predicted, float):
+            predicted = self._as_percentage(predicted, key)[0]
         factor = (max(predicted / key, key / predicted) if isinstance(predicted, float)
                   and predicted > 0 and key > 0 else None)
         return Reveal(self.name, predicted, key, self.unit, factor, None)

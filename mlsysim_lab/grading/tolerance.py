@@ -11,6 +11,8 @@ Absolute(a)        |answer - key| <= a
 OrderOfMagnitude   |log10(answer / key)| <= decades (same sign)
 Banded(bands)      ratio = max(answer/key, key/answer) <= factor of the first band that
                    holds it; that band's credit (e.g. 1.1x: 1, 2x: 0.5, 10x: 0.25)
+Count(bands)       a whole number: full credit within one of the key (5 for 6), else the
+                   bands of Banded
 =================  =====================================================================
 """
 
@@ -111,6 +113,19 @@ class Banded(_Policy):
 
     def describe(self) -> str:
         return ", ".join(f"{band.credit:g} within {band.factor:g}x" for band in self.bands)
+
+
+class Count(Banded):
+    """For keys that are counts (users, workers, replicas, a batch size): off by one is
+    right (a 10 % band would demand the exact integer below 10), beyond that the bands."""
+
+    kind: Literal["count"] = "count"  # type: ignore[assignment]
+
+    def credit(self, answer: float, key: float) -> float:
+        return 1.0 if abs(answer - key) <= 1 else super().credit(answer, key)
+
+    def describe(self) -> str:
+        return "1 within one of the model, then " + super().describe()
 
 
 #: The default for numeric predictions: full within 10 %, half within 2x, a quarter within 10x.
