@@ -243,4 +243,4 @@ def test_count_tolerance_accepts_off_by_one_then_the_bands():
 
     assert Count().credit(5, 6) == 1 and Count().credit(7, 6) == 1
     assert Count().credit(4, 6) == 0.5 and Count().credit(100, 6) == 0
-    assert Count().credit(2000, 2100) == 0.5 and Count().credit(2000, 2050) == 1
+    assert Count().credit(2000, 2100) == 1 and Count().credit(2000, 2300) == 0.5
