@@ -47,15 +47,33 @@ class Node(CitedSpec):
 
 
 class StorageTier(CitedSpec):
-    """Where training data is read from."""
+    """Where training data is read from and checkpoints are written to. A shared tier's
+    write bandwidth scales with the cluster: each node gets ``write_bandwidth``, and
+    the whole cluster at most ``aggregate_write_bandwidth``."""
 
-    CITED_FIELDS: ClassVar[tuple[str, ...]] = ("read_bandwidth", "latency")
-    FIELD_UNITS: ClassVar[dict[str, str]] = {"read_bandwidth": "B/s", "latency": "s"}
+    CITED_FIELDS: ClassVar[tuple[str, ...]] = ("read_bandwidth", "latency", "write_bandwidth",
+                                               "aggregate_write_bandwidth")
+    FIELD_UNITS: ClassVar[dict[str, str]] = {"read_bandwidth": "B/s", "latency": "s",
+                                             "write_bandwidth": "B/s",
+                                             "aggregate_write_bandwidth": "B/s"}
 
     remote: bool = Field(description="read over the scale-out network (shares the NICs)")
     read_bandwidth: float = Field(gt=0, description="sustained read bandwidth available "
                                   "to one node, B/s")
     latency: float = Field(ge=0, description="typical access latency, s")
+    write_bandwidth: float | None = Field(None, gt=0, description="sustained write "
+                                          "bandwidth per node, B/s; None = not sourced")
+    aggregate_write_bandwidth: float | None = Field(
+        None, gt=0, description="the tier's total sustained write bandwidth, B/s; None = "
+        "no cap sourced")
+
+    def cluster_write_bandwidth(self, nodes: float) -> float:
+        """min(nodes x per-node write bandwidth, the tier's aggregate), B/s."""
+        if self.write_bandwidth is None:
+            raise ValueError(f"{self.name} has no sourced write bandwidth; pick a tier "
+                             "that has one (e.g. checkpoint-store)")
+        cap = self.aggregate_write_bandwidth or float("inf")
+        return min(nodes * self.write_bandwidth, cap)
 
 
 class Cluster(CitedSpec):

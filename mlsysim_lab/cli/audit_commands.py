@@ -23,12 +23,26 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--cluster", help="cluster id: sets the node, the device count "
                        "and the network oversubscription")
     audit.add_argument("--pricing", choices=("cloud", "owned"))
+    audit.add_argument("--seq-len", dest="seq_len", type=int,
+                       help="tokens per sequence (default 4096, or the model's context if shorter)")
+    audit.add_argument("--pue", type=float, help="facility PUE (default: the region's)")
+    audit.add_argument("--batch-tokens", dest="batch_tokens", type=float,
+                       help="target global batch in tokens (default 4M; it grows with DP)")
+    audit.add_argument("--tp", type=int, help="pin tensor parallelism (default: searched)")
+    audit.add_argument("--pp", type=int, help="pin pipeline stages (default: searched)")
+    audit.add_argument("--zero-stage", dest="zero_stage", type=int, choices=(0, 1, 2, 3),
+                       help="pin the ZeRO stage (default: searched)")
+    audit.add_argument("--recompute", choices=("none", "selective", "full"),
+                       help="pin activation recomputation (default: searched)")
+    audit.add_argument("--micro-batch", dest="micro_batch", type=int,
+                       help="pin the micro-batch size in sequences (default: searched)")
     audit.add_argument("--json", action="store_true", help="print a JSON object")
     audit.set_defaults(handler=_audit)
 
 
 AUDIT_KEYS = ("model", "tokens", "hardware", "devices", "region", "mfu", "node", "pricing",
-              "cluster")
+              "cluster", "seq_len", "pue", "batch_tokens", "tp", "pp", "zero_stage",
+              "recompute", "micro_batch")
 
 
 def _audit_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -65,16 +79,28 @@ def _audit(args: argparse.Namespace) -> str:
     report = audit(config)
     if args.json:
         return json.dumps(report.as_dict(), indent=2)
-    f = report.figures
+    f, p = report.figures, report.parallelism
+    energy, carbon = f["energy_mwh_by_scope"], f["co2e_t_by_scope"]
     lines = [f"Audit: {f['model']} on {f['devices']} x {f['hardware']} ({f['node']}) in "
-             f"{f['region']}, {f['tokens']:.3g} tokens ({f['tokens_per_param']:.3g} per parameter)",
-             f"  time          {f['days']:.3g} days, {f['gpu_hours']:.4g} GPU-hours (MFU {f['mfu']:.2f})",
-             f"  energy        {f['energy_mwh']:.4g} MWh",
-             f"  carbon        {f['co2e_t']:.4g} tCO2e",
+             f"{f['region']}, {f['tokens']:.3g} tokens ({f['tokens_per_param']:.3g} per parameter), "
+             f"sequences of {f['seq_len']}",
+             f"  parallelism   TP {p['tp']} x PP {p['pp']} x DP {p['dp']}, ZeRO-{p['zero_stage']}, "
+             f"{p['recompute']} recomputation, micro-batch {p['micro_batch']}, global batch "
+             f"{p['global_batch']} sequences",
+             f"  time          {f['days']:.3g} days, {f['gpu_hours']:.4g} GPU-hours (MFU {f['mfu']:.2f}); "
+             f"step model {f['days_step_model']:.3g} days (MFU {f['step_model_mfu'] or 0:.2f})",
+             f"  energy        {energy['facility']:.4g} MWh facility (PUE {f['pue']:.2f}), "
+             f"{energy['it']:.4g} IT, {energy['gpu']:.4g} accelerators",
+             f"  carbon        {f['co2e_t']:.4g} tCO2e ({f['operational_co2e_t']:.4g} operational + "
+             f"{f['embodied_co2e_t']:.4g} embodied); operational by scope {carbon['facility']:.4g} "
+             f"facility, {carbon['it']:.4g} IT, {carbon['gpu']:.4g} accelerators",
              "  cost          " + (f"${f['cost_usd']:,.0f}" if f["cost_usd"] is not None
                                     else "unknown"),
              f"  reliability   MTBF {f['cluster_mtbf_hours']:.3g} h, checkpoint every "
-             f"{f['checkpoint_interval_hours']:.3g} h, {f['lost_fraction']:.2%} lost",
+             f"{f['checkpoint_interval_hours']:.3g} h ({f['checkpoint_s']:.3g} s to write), "
+             f"{f['lost_fraction']:.2%} lost ({f['lost_fraction_range'][1]:.2%} at the worst "
+             "published fleet's failure rate)",
+             f"  why the days differ: {report.notes['time']}",
              "  binding wall per domain:"]
     lines += [f"    {domain:10s} {wall}: {report.notes[domain]}"
               for domain, wall in report.binding_walls.items()]

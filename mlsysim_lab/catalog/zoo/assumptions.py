@@ -8,7 +8,7 @@ reports one, and a description that states how the value was derived from the so
 from __future__ import annotations
 
 # Imported for their side effect: they register reference keys reused below
-# ("uptime-survey-2024" from the infrastructure zoo). The Llama 3 paper is cited through
+# ("uptime-survey-2024" and "dubey2024-llama3-storage" from the infrastructure zoo). The Llama 3 paper is cited through
 # its own keys below, one per table or section, so each figure points at the right place;
 # the model zoo's "dubey2024-llama3" (Table 3, architecture) is left untouched.
 from mlsysim_lab.catalog.zoo import infrastructure as _infrastructure_zoo  # noqa: F401
@@ -35,11 +35,6 @@ references.register(
                       "interruptions): 54-day snapshot of Llama 3 405B pre-training on 16,384 "
                       "H100 GPUs, 466 job interruptions (47 planned, 419 unexpected), "
                       "effective training time above 90%"),
-    Reference(key="dubey2024-llama3-storage", title=_LLAMA3_TITLE,
-              publisher=_LLAMA3_PUBLISHER, year=2024, url=_LLAMA3_URL,
-              locator="Section 3.3.1 (training infrastructure), Storage: Tectonic "
-                      "distributed file system, 240 PB on 7,500 SSD servers, 2 TB/s "
-                      "sustainable and 7 TB/s peak throughput"),
     Reference(key="zhang2025-flashrecovery", title="FlashRecovery: Fast and Low-Cost "
               "Recovery from Failures for Large-Scale Training of LLMs",
               publisher="Zhang et al. (iFLYTEK AI Engineering Institute, USTC, Huawei); "
@@ -57,6 +52,21 @@ references.register(
                       "checkpoint-restart and runtime reconfiguration 'suffer from long "
                       "downtimes'",
               url="https://arxiv.org/abs/2412.12636"),
+    Reference(key="elsworth2025-google-inference-energy", title="Measuring the "
+              "environmental impact of delivering AI at Google Scale",
+              publisher="Elsworth et al. (Google); arXiv:2508.15734", year=2025,
+              locator="Median Gemini Apps text prompt, comprehensive boundary, 0.24 Wh: AI "
+                      "accelerators 58%, active host CPU and DRAM 25%, idle machines 10%, "
+                      "data-centre overhead 8% of the energy",
+              url="https://arxiv.org/abs/2508.15734"),
+    Reference(key="mohan2021-checkfreq", title="CheckFreq: Frequent, Fine-Grained DNN "
+              "Checkpointing", publisher="Mohan, Phanishayee, Chidambaram; USENIX FAST '21",
+              year=2021,
+              locator="Section 4: two-phase checkpointing - snapshot() copies the model "
+                      "state to host memory (the only part that stalls training), persist() "
+                      "writes it to storage in the background, pipelined with the next "
+                      "iterations",
+              url="https://www.usenix.org/conference/fast21/presentation/mohan"),
     Reference(key="rajbhandari2020-zero", title="ZeRO: Memory Optimizations Toward Training "
               "Trillion Parameter Models", publisher="Rajbhandari, Rasley, Ruwase, He; SC20",
               year=2020, locator="Section 3.1 (model states): mixed-precision Adam holds "
@@ -307,6 +317,46 @@ IMAGENET_BYTES_PER_SAMPLE = Assumption(
                 "1,000 per-class inner archives) are under 1% of the total.",
     sources={"value": "imagenet-download-2012"})
 
+_OPT_NODES, _OPT_HOURS, _OPT_HOSTS_CYCLED = 992 // 8, 60 * 24, 100
+_LLAMA3_PER_NODE_HOUR = _UNEXPECTED / (_NODES * _HOURS)
+
+FAILURE_RATE_SPREAD = Assumption(
+    id="failure-rate-spread", name="Interruption rate of a published fleet relative to the "
+    "Llama 3 run's (the failure-rate defaults)", value=1.0, unit="", low=1.0,
+    high=_OPT_HOSTS_CYCLED / (_OPT_NODES * _OPT_HOURS) / _LLAMA3_PER_NODE_HOUR,
+    description="The failure-rate defaults come from one mature fleet: Llama 3 405B on "
+                "16,384 H100, 419 unexpected interruptions in 54 days = 1.58e-4 per "
+                "node-hour (all causes). OPT-175B on 992 A100 (124 nodes) saw at least 35 "
+                "manual restarts and over 100 hosts cycled out in about 2 months (OPT "
+                "paper, Section 2.5): 100 / (124 x 1,440 h) = 5.6e-4 per node-hour, 3.5x "
+                "the Llama 3 rate (the high end; its 35 manual restarts alone give 1.2x). "
+                "Multiply both failure rates by a value in [low, high] to place a run "
+                "between the two fleets; 1 is the Llama 3 fleet.",
+    sources={"value": "dubey2024-llama3-interruptions", "high": "zhang2022-opt"})
+
+HOST_POWER_RATIO = Assumption(
+    id="host-power-ratio", name="Host and network power per watt of accelerator power",
+    value=25 / 58, unit="", low=None, high=(10.2e3 - 8 * 700) / (8 * 700),
+    description="Google's measurement of serving Gemini (Elsworth et al. 2025): active "
+                "host CPU and DRAM draw 25% of the energy against the accelerators' 58%, "
+                "so hosts add 25 / 58 = 0.43 W per accelerator watt. The same rule is "
+                "applied to every node (training, other vendors); the source does not "
+                "itemise network switches, so they are taken to be inside this share. "
+                "High end: a DGX H100's nameplate budget beyond its GPUs, (10.2 kW - 8 x "
+                "700 W) / 5.6 kW = 0.82, an upper bound (nameplate, not measured draw).",
+    sources={"value": "elsworth2025-google-inference-energy",
+             "high": "nvidia-dgx-h100-datasheet"})
+
+HARDWARE_UTILISATION = Assumption(
+    id="hardware-utilisation", name="Share of its service life a cluster is busy (for "
+    "amortising embodied carbon)", value=0.85, unit="", low=None, high=None,
+    description="Luccioni et al. (2023) amortise the Jean Zay servers' embodied emissions "
+                "over a 6-year life at an 85% use rate: 48 nodes x (2,500 kg + 8 x 150 kg) "
+                "x 2,820 h / (6 y x 8,760 h x 0.85) = 11.2 tCO2eq, their figure for BLOOM's "
+                "training. A run carries embodied carbon / (life x utilisation) per hour, "
+                "since the idle share of the life is charged to the runs that use it.",
+    sources={"value": "luccioni2023-bloom"})
+
 ASSUMPTIONS: tuple[Assumption, ...] = (
     MFU_TRAINING_DENSE,
     FAILURE_RATE_PER_GPU,
@@ -323,4 +373,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     DP_SGD_SLOWDOWN,
     JPEG_DECODE_RATE_PER_CORE,
     IMAGENET_BYTES_PER_SAMPLE,
+    FAILURE_RATE_SPREAD,
+    HOST_POWER_RATIO,
+    HARDWARE_UTILISATION,
 )

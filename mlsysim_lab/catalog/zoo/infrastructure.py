@@ -93,6 +93,12 @@ references.register(
               url="https://www.nextplatform.com/2023/07/27/h100-gpu-instance-pricing-on-aws-"
                   "grin-and-bear-it/"),
     # --- Storage ---------------------------------------------------------------------------
+    Reference(key="dubey2024-llama3-storage", title="The Llama 3 Herd of Models",
+              publisher="Llama Team, AI @ Meta (Dubey et al.); arXiv:2407.21783", year=2024,
+              url="https://arxiv.org/abs/2407.21783",
+              locator="Section 3.3.1 (training infrastructure), Storage: Tectonic "
+                      "distributed file system, 240 PB on 7,500 SSD servers, 2 TB/s "
+                      "sustainable and 7 TB/s peak throughput"),
     Reference(key="micron-9200-datasheet", title="Micron 9200 NVMe SSDs product flyer / "
               "datasheet (MTFDHAL3T8TCT, 3.84 TB 9200 PRO)", publisher="Micron Technology",
               year=2017, locator="Steady-state performance: sequential 128 KB read up to "
@@ -461,7 +467,26 @@ OBJECT_STORE = StorageTier(
           "latencies of roughly 100-200 ms for latency-sensitive applications; the low end "
           "is used.")
 
-STORAGE_TIERS: tuple[StorageTier, ...] = (LOCAL_NVME, PARALLEL_FS, OBJECT_STORE)
+_LLAMA3_NODES = 16_384 // 8
+
+CHECKPOINT_STORE = StorageTier(
+    id="checkpoint-store", name="Shared checkpoint store sized to the cluster (Llama 3's "
+    "Tectonic, per-node share)", aliases=("tectonic",),
+    remote=True, read_bandwidth=2 * TB / _LLAMA3_NODES, latency=1 * MS,
+    write_bandwidth=2 * TB / _LLAMA3_NODES, aggregate_write_bandwidth=7 * TB,
+    sources={"read_bandwidth": "dubey2024-llama3-storage", "latency": "aws-fsx-lustre-docs",
+             "write_bandwidth": "dubey2024-llama3-storage",
+             "aggregate_write_bandwidth": "dubey2024-llama3-storage"},
+    notes="The Llama 3 paper's storage (Section 3.3.1): Tectonic, 240 PB on 7,500 SSD "
+          "servers, 2 TB/s sustainable and 7 TB/s peak, serving the 16,384-GPU (2,048-node) "
+          "cluster. A store built for a cluster is sized with it, so the tier gives each "
+          "node its share of the sustained figure, 2 TB/s / 2,048 = 0.98 GB/s, and caps the "
+          "cluster at the 7 TB/s peak: a 128-node run writes at 125 GB/s, the full cluster "
+          "at 2 TB/s. Checkpoints are bursty writes that saturate the store (Section "
+          "3.3.1). Latency as for the parallel file system.")
+
+STORAGE_TIERS: tuple[StorageTier, ...] = (LOCAL_NVME, PARALLEL_FS, OBJECT_STORE,
+                                          CHECKPOINT_STORE)
 
 
 # ======================================================================================

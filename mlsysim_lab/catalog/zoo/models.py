@@ -52,6 +52,33 @@ references.register(
               "Llama-3.1-405B: config.json (vocab_size 128256) and model size",
               publisher="Meta on Hugging Face", year=2024,
               url="https://huggingface.co/meta-llama/Meta-Llama-3-8B"),
+    Reference(key="bigscience2022-bloom", title="BLOOM: A 176B-Parameter Open-Access "
+              "Multilingual Language Model", publisher="BigScience Workshop; "
+              "arXiv:2211.05100", year=2022,
+              locator="Table 3 (176B: 70 layers, hidden 14,336, 112 heads, sequence length "
+                      "2,048, 176,247M parameters); Section 3.2 (ALiBi, embedding LayerNorm, "
+                      "tied embeddings, vocabulary 250,680); Section 3.4.1-3.4.2 (384 A100 "
+                      "80GB, TP 4, PP 12, DP 8, ZeRO stage 1, 3.5 months)",
+              url="https://arxiv.org/abs/2211.05100"),
+    Reference(key="hf-bloom-config", title="bigscience/bloom: config.json",
+              publisher="BigScience on Hugging Face", year=2022,
+              locator="vocab_size 250880 (the tokenizer's 250,680 padded for tensor "
+                      "parallelism), n_layer 70, n_head 112, hidden_size 14336",
+              url="https://huggingface.co/bigscience/bloom/blob/main/config.json"),
+    Reference(key="zhang2022-opt", title="OPT: Open Pre-trained Transformer Language "
+              "Models", publisher="Zhang et al.; Meta AI; arXiv:2205.01068", year=2022,
+              locator="Table 1 (175B: 96 layers, 96 heads, embedding size 12,288, batch 2M "
+                      "tokens); Section 2.1 (GPT-2 BPE tokenizer, 2,048-token context, "
+                      "ReLU); Section 2.4 (992 80GB A100, Fully Sharded Data Parallel with "
+                      "Megatron-LM tensor parallelism, up to 147 TFLOP/s per GPU); Section "
+                      "2.5 (at least 35 manual restarts and over 100 hosts cycled in 2 "
+                      "months); Section 7 (75 tCO2eq)",
+              url="https://arxiv.org/abs/2205.01068"),
+    Reference(key="hf-opt-config", title="facebook/opt-66b and metaseq OPT-175B "
+              "configuration: vocab_size 50272, max_position_embeddings 2048 (+2 offset "
+              "rows), ffn_dim 4 x hidden, tied input/output embeddings, biases",
+              publisher="Meta on Hugging Face", year=2022,
+              url="https://huggingface.co/facebook/opt-66b/blob/main/config.json"),
     Reference(key="jiang2024-mixtral", title="Mixtral of Experts", publisher="Jiang et al.; "
               "Mistral AI", year=2024, locator="Table 1 (architecture); Section 2 (47B "
               "total, 13B active parameters)", url="https://arxiv.org/abs/2401.04088"),
@@ -153,6 +180,26 @@ MIXTRAL_8X7B = _llama_like(
     sources={"architecture": "jiang2024-mixtral", "published_params": "jiang2024-mixtral",
              "published_active_params": "jiang2024-mixtral"})
 
+BLOOM_176B = TransformerSpec(
+    id="bloom-176b", name="BLOOM 176B", aliases=("bloom",), family="BLOOM", year=2022,
+    layers=70, hidden=14336, heads=112, kv_heads=112, ffn=4 * 14336, vocab=250880,
+    gated_mlp=False, tied_embeddings=True, bias=True, max_context=2048,
+    published_params=176.247 * BILLION,
+    notes="ALiBi position biases (no position table); the embedding LayerNorm (2 x 14,336 "
+          "parameters) is not modelled. Vocabulary: the 250,880 rows of the released "
+          "embedding (250,680 tokens padded).",
+    sources={"architecture": "bigscience2022-bloom", "published_params": "bigscience2022-bloom"})
+
+OPT_175B = TransformerSpec(
+    id="opt-175b", name="OPT-175B", aliases=("opt",), family="OPT", year=2022,
+    layers=96, hidden=12288, heads=96, kv_heads=96, ffn=4 * 12288, vocab=50272,
+    gated_mlp=False, tied_embeddings=True, learned_positions=2050, bias=True,
+    max_context=2048, published_params=175 * BILLION,
+    notes="GPT-3 175B's shape with OPT's padded vocabulary and the learned position table "
+          "of the metaseq release (2,048 positions + 2 offset rows).",
+    sources={"architecture": "zhang2022-opt", "published_params": "zhang2022-opt"})
+
 MODELS: tuple[ModelSpec, ...] = (
     RESNET50, MOBILENET_V2, BERT_BASE, GPT2_XL, GPT3_175B, LLAMA2_7B, LLAMA2_70B,
-    LLAMA3_8B, LLAMA3_70B, LLAMA31_8B, LLAMA31_70B, LLAMA3_405B, MIXTRAL_8X7B)
+    LLAMA3_8B, LLAMA3_70B, LLAMA31_8B, LLAMA31_70B, LLAMA3_405B, MIXTRAL_8X7B, BLOOM_176B,
+    OPT_175B)

@@ -12,11 +12,20 @@ Memory per device, mixed-precision Adam (Rajbhandari et al., "ZeRO", SC 2020):
     holds PP micro-batches on its first stage, so a device holds L/PP x PP = L layers'
     worth.
 
+Uneven pipeline stages: PP need not divide the layer count L. The busiest stage holds
+l = ceil(L / PP) layers (Megatron-LM lays out uneven stages the same way: the Llama 3
+herd paper, Section 3.3.2, runs 126 layers on 16 stages with one layer fewer on the
+first and last), so memory and the stage's time scale with the imbalance l x PP / L >= 1:
+params per device N / (TP x PP) x imbalance, activations of l x PP layers, and the
+pipeline runs at the busiest stage's pace (the extra time is charged to the bubble term,
+wall 15, as a synchronisation loss).
+
 Time per step for a global batch of B sequences (m = B / (DP x b) micro-batches):
     compute     = hardware FLOPs / (devices x peak x compute_efficiency)
     bubble      = (PP - 1) / (m + PP - 1) of the pipeline time (Huang et al., GPipe,
                   NeurIPS 2019; Narayanan et al., SC 2021)
-    TP comm     = 4 all-reduces of b s h activations per layer per micro-batch (2 forward,
+    TP comm     = 4 all-reduces of b s h activations per layer of the busiest stage per
+                  micro-batch (2 forward,
                   2 backward; Shoeybi et al., Megatron-LM, 2019), ring over the node's
                   scale-up link, on the critical path
     PP comm     = 2 (forward, backward) point-to-point sends of b s h / TP per micro-batch
@@ -27,12 +36,13 @@ Time per step for a global batch of B sequences (m = B / (DP x b) micro-batches)
                   volume), hierarchical when DP peers share a node; ``dp_overlap`` of it
                   hides behind the backward pass (0 by default: the upper bound; PyTorch
                   DDP overlaps buckets, Li et al., VLDB 2020)
-    step        = compute / (1 - bubble) + TP comm + PP comm + (1 - dp_overlap) DP comm
+    step        = compute x imbalance / (1 - bubble) + TP comm + PP comm
+                  + (1 - dp_overlap) DP comm
     scaling efficiency = compute / step;   MFU = model FLOPs / (devices x peak x step)
 
-Configurations that break a rule (TP beyond one node, heads or layers not divisible,
-a batch that does not split into micro-batches, memory that does not fit) are
-infeasible; their time is NaN.
+Configurations that break a rule (TP beyond one node, heads not divisible by TP, more
+stages than layers, a batch that does not split into micro-batches, memory that does
+not fit) are infeasible; their time is NaN.
 """
 
 from __future__ import annotations
@@ -81,6 +91,7 @@ class TrainingStep:
     feasible: Any
     reason: Any
     peak_flops: float
+    stage_layers: Any = None
 
     @property
     def communication_s(self) -> Any:
@@ -122,7 +133,7 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
                   scale_out: str | Fabric | None = None,
                   oversubscription: float = 1.0) -> TrainingStep:
     """One optimizer step of ``global_batch`` sequences on TP x PP x DP devices of
-    ``node``'s kind. TP, PP, DP and micro_batch may be arrays (broadcast).
+    ``node``'s kind. TP, PP, DP, micro_batch and global_batch may be arrays (broadcast).
     ``accelerator``, ``scale_up`` and ``scale_out`` replace the node's own parts (a
     what-if upgrade, or a perturbed spec for sensitivity analysis). An
     ``oversubscription`` of k leaves each scale-out port 1/k of its bandwidth when all
@@ -152,23 +163,25 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
     devices = t * p * d
     micro_batches = batch / (d * b)
     h, layers, heads = float(spec.hidden), float(spec.layers), float(spec.heads)
+    stage_layers = np.ceil(layers / p)
+    imbalance = stage_layers * p / layers
 
-    params = spec.total_params / (t * p)
+    params = spec.total_params / (t * p) * imbalance
     states = {0: (1, 1, 1), 1: (1, 1, d), 2: (1, d, d), 3: (d, d, d)}[zero_stage]
     model_states = params * (WEIGHT_BYTES / states[0] + GRADIENT_BYTES / states[1]
                              + OPTIMIZER_BYTES / states[2])
     per_layer = {"none": s * b * h * (34.0 + 5.0 * heads * s / h) / t,
                  "selective": 34.0 * s * b * h / t,
                  "full": 2.0 * s * b * h}[recompute]
-    memory = model_states + layers * per_layer
+    memory = model_states + stage_layers * p * per_layer
 
     compute = training_flops(spec, batch * s, seq_len=s, recompute=recompute)
     compute_s = compute.hardware_flops / (devices * peak * compute_efficiency)
     bubble = (p - 1.0) / (micro_batches + p - 1.0)
-    pipeline_s = compute_s / (1.0 - bubble)
+    pipeline_s = compute_s * imbalance / (1.0 - bubble)
     message = b * s * h * WEIGHT_BYTES
     tp_calls = 4.0 + (2.0 if recompute == "full" else 0.0)
-    tp_comm = tp_calls * layers / p * micro_batches * ring_allreduce_time(
+    tp_comm = tp_calls * stage_layers * micro_batches * ring_allreduce_time(
         message, t, intra.bandwidth, intra.latency)
     pp_comm = np.where(p > 1, 2.0 * micro_batches * (message / t / inter.bandwidth
                                                      + inter.latency), 0.0)
@@ -179,7 +192,7 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
         intra.latency, inter.latency), 0.0)
     step = pipeline_s + tp_comm + pp_comm + (1.0 - dp_overlap) * dp_comm
 
-    valid = ((t <= box.accelerators) & (heads % t == 0) & (layers % p == 0)
+    valid = ((t <= box.accelerators) & (heads % t == 0) & (p <= layers)
              & (micro_batches >= 1) & (micro_batches == np.floor(micro_batches)))
     fits = memory <= device.memory_capacity
     feasible = valid & fits
@@ -191,7 +204,7 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
         bubble_s=pipeline_s - compute_s, tp_comm_s=tp_comm, pp_comm_s=pp_comm,
         dp_comm_s=dp_comm, step_s=np.where(feasible, step, nan),
         model_flops=compute.model_flops, tokens_per_step=batch * s, feasible=feasible,
-        reason=reason, peak_flops=peak)
+        reason=reason, peak_flops=peak, stage_layers=stage_layers)
 
 
 def training_wall_clock_s(flops: Number, devices: Number, peak_flops: Number, mfu: Number,

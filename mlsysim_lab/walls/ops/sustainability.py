@@ -1,7 +1,10 @@
 """Wall 18: sustainability. Carbon and water of a run, operational and embodied.
 
     operational CO2e = facility energy (kWh) x grid intensity (gCO2e/kWh)
-    embodied CO2e    = devices x embodied per device x (run time / service life)
+    embodied CO2e    = devices x embodied per device x run time / (service life x u)
+                       u: the share of its life the hardware is busy (assumption
+                          ``hardware-utilisation``, 0.85 after Luccioni et al.): idle
+                          years are charged to the runs that use the machine
     water            = IT energy x WUE (on-site cooling) + facility energy x the grid's
                        water intensity (generation), litres
 
@@ -56,10 +59,15 @@ def operational_co2e_t(facility_energy_kwh: Number, grid_intensity: Number) -> N
 
 def footprint(energy: EnergyResult, region: str | Region, *, include_embodied: bool = True,
               embodied_kg_per_device: float | None = None,
-              service_life_years: float | None = None) -> Footprint:
+              service_life_years: float | None = None,
+              utilisation: float | None = None) -> Footprint:
     """Carbon and water of the run whose energy is given, in ``region``. The region's
     PUE is the one the energy was computed with; pass ``pue=region.pue`` to
     :func:`run_energy` to use the region's own."""
+    busy = (catalog.get_assumption("hardware-utilisation").value if utilisation is None
+            else utilisation)
+    if not 0.0 < busy <= 1.0:
+        raise ValueError(f"utilisation is a share in (0, 1], got {busy!r}")
     place = catalog.get_region(region)
     kwh_facility = energy.facility_energy_kwh
     operational = kwh_facility * place.grid_intensity / 1e6
@@ -69,7 +77,8 @@ def footprint(energy: EnergyResult, region: str | Region, *, include_embodied: b
                       if embodied_kg_per_device is None else embodied_kg_per_device)
         life = (catalog.get_assumption("server-amortisation-years").value
                 if service_life_years is None else service_life_years)
-        embodied = energy.devices * per_device / 1e3 * energy.duration_s / (life * SECONDS_PER_YEAR)
+        embodied = (energy.devices * per_device / 1e3 * energy.duration_s
+                    / (life * SECONDS_PER_YEAR * busy))
     site = place.wue if place.wue is not None else math.nan
     grid = place.grid_water_intensity if place.grid_water_intensity is not None else math.nan
     water = energy.it_energy_kwh * site + kwh_facility * grid
