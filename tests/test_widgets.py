@@ -104,6 +104,8 @@ def test_a_reveal_draws_the_gap_and_says_how_the_model_got_there(lab):
     reveal.reveal()
     assert "<svg role=\"img\"" in reveal.html and ">you<" in reveal.html and ">model<" in reveal.html
     assert "How the model got there" in reveal.html and "hardware = " in reveal.html
+    step = lab.spec.item("decode_ms").key(lab.scenario)
+    assert f"= {step:.3g} ms" in reveal.html and f"= {step:.3g} ms" in reveal.text
     hidden = RevealCard(lab, "intensity")
     hidden.reveal()
     assert "<svg" not in hidden.html and "How the model" not in hidden.html

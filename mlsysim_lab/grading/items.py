@@ -38,6 +38,11 @@ DEFAULT_FEEDBACK = {
 }
 
 
+#: The model's working for one scenario, in one or a few lines of plain text with the
+#: scenario's own numbers substituted (``"312 TFLOP/s / 2.04 TB/s = 153 FLOP/B"``).
+Working = Callable[[Mapping[str, Any]], str]
+
+
 class _Prediction:
     """What numeric and choice items share: they are predicted, committed, revealed."""
 
@@ -47,6 +52,13 @@ class _Prediction:
     @property
     def answer_name(self) -> str:
         return self.name
+
+    def shown_working(self, scenario: Mapping[str, Any]) -> str:
+        """The working for this scenario, or the key function's own description."""
+        working = getattr(self, "working", None)
+        if working is not None:
+            return working(scenario)
+        return " ".join((self.key.__doc__ or "").split())  # type: ignore[attr-defined]
 
     def check_form(self, answer: Any) -> AnswerProblem | None:
         parsed = self.parse(answer)  # type: ignore[attr-defined]
@@ -95,6 +107,7 @@ class NumericItem(_Prediction):
     positive: bool = True
     feedback: Mapping[str, str] = field(default_factory=dict)
     hint: str = ""          # how to write the answer, when the unit does not say it
+    working: Working | None = None   # the equation with the scenario's numbers, for the reveal
 
     choices: ClassVar[tuple[tuple[str, str], ...]] = ()
 
@@ -180,6 +193,7 @@ class ChoiceItem(_Prediction):
     key: KeyFunction
     feedback: Mapping[str, str] = field(default_factory=dict)
     invariant: str = ""     # why the key is the same in every scenario, when it must be
+    working: Working | None = None   # the comparison with the scenario's numbers, for the reveal
 
     def __post_init__(self) -> None:
         labels = [option.label for option in self.options]

@@ -88,12 +88,16 @@ class RevealCard:
 
     @property
     def text(self) -> str:
-        return self.status or self.reveal()
+        status = self.status or self.reveal()
+        if self.revealed and self.lab.spec.item(self.name).shown_working(self.lab.scenario):
+            status += ("\nHow the model got there: "
+                       + self.lab.spec.item(self.name).shown_working(self.lab.scenario))
+        return status
 
     @property
     def html(self) -> str:
         colour = "#2e7d32" if self.revealed else "#757575"
-        body = f"<b>The model:</b> {html.escape(self.text)}"
+        body = f"<b>The model:</b> {html.escape(self.status or self.reveal())}"
         if self.revealed:
             body += self._gap_picture() + self._how()
         return _BOX.format(role="status", colour=colour, body=body)
@@ -117,11 +121,12 @@ class RevealCard:
                 f'<line x1="10" y1="24" x2="390" y2="24" stroke="#9e9e9e"/>{marks}</svg>')
 
     def _how(self) -> str:
-        """What the key function says it computes, and this student's scenario."""
-        doc = (self.lab.spec.item(self.name).key.__doc__ or "").strip()
+        """The model's working with this student's numbers (or what the key function
+        says it computes), and the student's scenario."""
+        working = self.lab.spec.item(self.name).shown_working(self.lab.scenario)
         scenario = ", ".join(f"{k} = {v}" for k, v in self.lab.scenario.items())
-        if not doc and not scenario:
+        if not working and not scenario:
             return ""
         return (f"<details><summary>How the model got there</summary>"
-                f"<p>{html.escape(' '.join(doc.split()))}</p>"
+                f"<pre style=\"white-space: pre-wrap\">{html.escape(working)}</pre>"
                 f"<p>Your scenario: {html.escape(scenario)}.</p></details>")
