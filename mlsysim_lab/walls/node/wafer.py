@@ -5,17 +5,22 @@ external box reached over an injection link (Cerebras, "Weight Streaming Executi
 Mode", white paper, 2021; Lie, "Cerebras Architecture Deep Dive", Hot Chips 34, 2022).
 Where the weights live decides the regime:
 
-* **weights resident in SRAM** across N wafers, when W <= N x SRAM: each wafer holds
-  a contiguous block of layers (a layer pipeline, the way wafer-scale systems serve);
-  a token crosses the wafers in turn, so one step takes
-      t = max(F / peak, bytes / SRAM bandwidth) + (N - 1) x activation / B_inject
-  (per wafer: its share of the FLOPs and bytes at one wafer's rates; the hops carry
-  one activation vector per token between neighbouring wafers);
+* **weights resident in SRAM** across N wafers, when W <= N x SRAM: the L layers are
+  laid out side by side, each on its own region of 1/L of the N wafers' cores and SRAM
+  (layer-pipelined execution, the way wafer-scale systems serve). A sequence's tokens
+  pass the regions in turn, and B sequences follow each other through the pipeline:
+      stage  t_1 = max(F_seq / (N x peak), bytes_seq / (N x SRAM bandwidth))
+      step   t   = (B + L - 1) x t_1 + (N - 1) x activation / B_inject
+  where F_seq and bytes_seq are one sequence's FLOPs and bytes for the whole model
+  (its weights are read again for every sequence: each region holds one layer). One
+  sequence therefore sees only 1/L of the wafer at a time, and a large batch reaches
+  the wafer's full rate;
 * **weights streamed from external memory**, when they do not fit: the step of
   :func:`mlsysim_lab.walls.node.streaming.weight_streaming_step` (layer by layer over
   the injection link), on one wafer.
 
-Capacity gates the resident regime: weights + KV + activations <= N x SRAM. No
+Capacity gates the resident regime: weights + KV + activations <= N x SRAM (reported
+per wafer, as for any device). No
 calibrated figure exists for wafer-scale systems in the zoo, so every efficiency
 profile evaluates them at this bound.
 """
@@ -29,7 +34,7 @@ from mlsysim_lab._vector import Number
 from mlsysim_lab.catalog.hardware import WaferScaleSystem
 from mlsysim_lab.catalog.models import TransformerSpec
 from mlsysim_lab.precision import Scheme
-from mlsysim_lab.walls.node.roofline import Roofline, roofline
+from mlsysim_lab.walls.node.roofline import Roofline
 from mlsysim_lab.walls.node.step import StepResult, binding_wall
 from mlsysim_lab.walls.node.streaming import weight_streaming_step
 from mlsysim_lab.walls.node.workload import Work
@@ -52,7 +57,8 @@ def wafer_step(phase: str, work: Work, model: TransformerSpec, wafer: WaferScale
         raise ValueError(f"the number of wafers must be one whole number, got {wafers!r}")
     count = int(wafers)
     if wafer_regime(model, wafer, chosen, count) == "resident":
-        return _resident(phase, work, wafer, wafer.peak(chosen.compute), count)
+        return _resident(phase, work, wafer, wafer.peak(chosen.compute), count,
+                         model.layers, batch)
     if count > 1:
         raise ValueError(f"{model.name}'s weights do not fit in the SRAM of {count} "
                          f"{wafer.name} wafers: add wafers until they do, or use one wafer "
@@ -61,21 +67,30 @@ def wafer_step(phase: str, work: Work, model: TransformerSpec, wafer: WaferScale
 
 
 def _resident(phase: str, work: Work, wafer: WaferScaleSystem, peak: float,
-              count: int) -> StepResult:
+              count: int, layers: int, batch: Number) -> StepResult:
+    per_sequence_flops = work.flops / batch
+    per_sequence_bytes = (work.weight_bytes + (work.kv_bytes + work.activation_bytes) / batch)
+    stages = batch + layers - 1.0
+    compute_s = stages * per_sequence_flops / (count * peak)
+    memory_s = stages * per_sequence_bytes / (count * wafer.memory_bandwidth)
     hops = (count - 1) * work.allreduce_bytes / wafer.injection_bandwidth
-    bounds = roofline(work.flops, work.bytes_moved, peak, wafer.memory_bandwidth,
-                      overhead_s=hops)
+    bounds = Roofline(flops=work.flops, bytes_moved=batch * per_sequence_bytes,
+                      compute_s=compute_s, memory_s=memory_s, overhead_s=hops,
+                      arithmetic_intensity=per_sequence_flops / per_sequence_bytes,
+                      ridge_point=peak / wafer.memory_bandwidth,
+                      bottleneck=vec.where(compute_s >= memory_s, "compute", "memory"))
     resident = (work.resident_weight_bytes + work.resident_kv_bytes
                 + work.resident_activation_bytes)
     feasible = resident <= count * wafer.memory_capacity
-    where = "1 wafer" if count == 1 else f"{count} wafers (a layer pipeline)"
+    where = "1 wafer" if count == 1 else f"{count} wafers"
     return StepResult(
         phase=phase, roofline=bounds, communication_s=hops, overhead_s=0.0,
-        latency_s=vec.where(feasible, bounds.time_s, math.nan), memory_bytes=resident,
-        capacity_bytes=count * wafer.memory_capacity, feasible=vec.as_bool(feasible),
+        latency_s=vec.where(feasible, bounds.time_s, math.nan), memory_bytes=resident / count,
+        capacity_bytes=wafer.memory_capacity, feasible=vec.as_bool(feasible),
         binding_wall=binding_wall(bounds, hops, feasible), tokens=work.tokens,
         devices=float(count),
-        regime=f"weights resident in on-wafer SRAM across {where}")
+        regime=f"weights resident in on-wafer SRAM across {where} (a layer pipeline: "
+               "each layer on its own region, sequences following each other)")
 
 
 def _streaming(phase: str, work: Work, model: TransformerSpec, wafer: WaferScaleSystem,
