@@ -150,3 +150,39 @@ def test_a_device_replaced_in_the_zoo_is_not_served_from_a_stale_cache():
     finally:
         catalog.hardware.add(original)
     assert decode_step("llama-3-8b", "l4", batch=1, context=128).latency_s == before
+
+
+@pytest.mark.parametrize("kind, registry", [
+    ("hardware", "hardware"), ("models", "models"), ("fabrics", "fabrics"),
+    ("nodes", "nodes"), ("clusters", "clusters"), ("storage", "storage_tiers"),
+    ("regions", "regions"), ("assumptions", "assumptions")])
+def test_zoo_command_lists_every_table_as_text_and_json(capsys, kind, registry):
+    import json
+
+    from mlsysim_lab.cli import main
+
+    ids = [spec.id for spec in getattr(catalog, registry)]
+    assert main(["zoo", kind, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["id"] for row in rows] == ids and all(row["sources"] for row in rows)
+    assert main(["zoo", kind]) == 0
+    text = capsys.readouterr().out
+    assert all(i in text for i in ids)
+
+
+def test_capacities_are_recorded_as_printed_and_prices_carry_dates():
+    assert catalog.get_hardware("tpu-v4").memory_capacity == 32 * 2**30      # "32 GiB"
+    assert catalog.get_hardware("tpu-v5p").memory_capacity == 95 * 2**30     # "95 GiB"
+    assert catalog.get_hardware("tpu-v5e").memory_capacity == 16e9           # "16 GB"
+    for node in catalog.nodes:
+        assert (node.cloud_price_per_hour is None) == (node.cloud_price_date is None), node.id
+    # The A100 80GB node is not priced with the 40GB part's figures.
+    assert catalog.get_node("dgx-a100").cloud_price_per_hour is None
+    assert catalog.get_node("dgx-a100-40gb").accelerator == "a100-40gb-sxm"
+
+
+@pytest.mark.parametrize("model, layers, params", [("bloom-176b", 70, 176.247e9),
+                                                    ("opt-175b", 96, 175e9)])
+def test_bloom_and_opt_derive_their_published_size(model, layers, params):
+    spec = catalog.get_model(model)
+    assert spec.layers == layers and spec.total_params == pytest.approx(params, rel=0.01)

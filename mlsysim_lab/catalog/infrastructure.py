@@ -42,8 +42,11 @@ class Node(CitedSpec):
     max_power: float = Field(gt=0, description="whole-node maximum power, W")
     price: float | None = Field(None, gt=0, description="public list price, USD")
     cloud_price_per_hour: float | None = Field(
-        None, gt=0, description="on-demand price of the equivalent cloud instance, USD/h")
+        None, gt=0, description="hourly price of the equivalent cloud instance, USD/h "
+        "(purchase model in the notes)")
     cloud_instance: str | None = Field(None, description="e.g. 'AWS p5.48xlarge'")
+    cloud_price_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}$",
+                                         description="when the price applied, YYYY-MM")
 
 
 class StorageTier(CitedSpec):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mlsysim_lab.catalog import references
 from mlsysim_lab.catalog.hardware import (
-    GB, KB, MB, PB, TB, MFLOPS, PFLOPS, TFLOPS, Accelerator, WaferScaleSystem)
+    GB, KB, MB, PB, TB, GiB, MFLOPS, PFLOPS, TFLOPS, Accelerator, WaferScaleSystem)
 from mlsysim_lab.catalog.references import Reference
 
 references.register(
@@ -96,6 +96,12 @@ references.register(
               url="https://www.amd.com/content/dam/amd/en/documents/instinct-tech-docs/"
                   "data-sheets/amd-instinct-mi300x-data-sheet.pdf"),
     # --- Google TPUs --------------------------------------------------------------------
+    Reference(key="google-tpu-v4-docs", title="Cloud TPU v4: system architecture",
+              publisher="Google Cloud documentation", year=2025,
+              locator="Key specifications table: peak compute per chip 275 teraflops (bf16 "
+              "or int8); HBM2 capacity and bandwidth 32 GiB, 1200 GBps; measured "
+              "min/mean/max power 90/170/192 W; pod of 4,096 chips, 3D mesh/torus",
+              url="https://cloud.google.com/tpu/docs/v4"),
     Reference(key="google-tpu-v5e-docs", title="Cloud TPU v5e: system architecture",
               publisher="Google Cloud documentation", year=2024,
               locator="Key chip specifications table (bf16 197 TFLOPs, Int8 393 TOPs, "
@@ -347,6 +353,23 @@ MI300X = Accelerator(
 # Google TPUs
 # ======================================================================================
 
+TPU_V4 = Accelerator(
+    id="tpu-v4", name="Google Cloud TPU v4 (per chip)", aliases=("v4",),
+    vendor="Google", kind="tpu", year=2021,
+    peak_flops={
+        "bf16": 275 * TFLOPS,
+        "int8": 275 * TFLOPS,   # TOPS
+    },
+    memory_capacity=32 * GiB, memory_bandwidth=1200 * GB, memory_type="HBM2",
+    tdp=192.0, scale_up_bandwidth=None, scale_up_link="ICI (3D torus, 6 ports)",
+    sources={"peak_flops": "google-tpu-v4-docs", "memory_capacity": "google-tpu-v4-docs",
+             "memory_bandwidth": "google-tpu-v4-docs", "tdp": "google-tpu-v4-docs"},
+    notes="Two TensorCores per chip; the chip PaLM was trained on (6,144 chips). The docs "
+          "print 275 teraflops for bf16 and int8 alike. Capacity is printed as 32 GiB and "
+          "recorded as such (34.4 x 10^9 bytes). tdp holds the MEASURED maximum power, 192 W "
+          "(mean 170 W, minimum 90 W): Google publishes no rated TDP. The docs give pod-level "
+          "ICI figures only, so the per-chip scale-up bandwidth is unset.")
+
 TPU_V5E = Accelerator(
     id="tpu-v5e", name="Google Cloud TPU v5e (per chip)", aliases=("v5e",),
     vendor="Google", kind="tpu", year=2023,
@@ -361,7 +384,9 @@ TPU_V5E = Accelerator(
              "scale_up_bandwidth": "google-tpu-v5e-docs"},
     notes="One TensorCore per chip. The docs table prints Int8 as 393 TOPs (the 2023 "
           "launch announcement said 394). Google publishes no per-chip power, so tdp is "
-          "unset. ICI is printed as 400 GBps bidirectional per chip (older page: 1,600 "
+          "unset. Capacity is recorded as printed, 16 GB (the current English table; "
+          "one revision prints the bandwidth as 800 GiBps). ICI is printed as 400 GBps "
+          "bidirectional per chip (older page: 1,600 "
           "Gbps); stored as 200 GB/s per direction. Cloud prices are per chip-hour, not a "
           "list price.")
 
@@ -372,14 +397,15 @@ TPU_V5P = Accelerator(
         "bf16": 459 * TFLOPS,
         "int8": 918 * TFLOPS,   # TOPS
     },
-    memory_capacity=95 * GB, memory_bandwidth=2765 * GB, memory_type="HBM2e",
+    memory_capacity=95 * GiB, memory_bandwidth=2765 * GB, memory_type="HBM2e",
     tdp=None, scale_up_bandwidth=600 * GB, scale_up_link="ICI (3D torus)",
     sources={"peak_flops": "google-tpu-v5p-blog", "memory_capacity": "google-tpu-v5p-docs",
              "memory_bandwidth": "google-tpu-v5p-docs",
              "scale_up_bandwidth": "google-tpu-v5p-docs"},
     notes="Two TensorCores per chip. Peaks from the launch post (459 TFLOPs bf16, 918 "
           "TOPs int8); the current docs table lists bf16 and FP8 at 459 and no int8. "
-          "Capacity is printed as 95 GB (a newer revision of the table prints 95 GiB). ICI "
+          "Capacity: the current table prints 95 GiB (an older revision printed 95 GB); "
+          "recorded as printed now, 95 GiB = 102 x 10^9 bytes. ICI "
           "is 4,800 Gbps = 1,200 GBps bidirectional per chip; stored as 600 GB/s per "
           "direction. No per-chip power is published, so tdp is unset.")
 
@@ -521,6 +547,7 @@ HARDWARE: tuple[Accelerator, ...] = (
     H200_SXM,
     B200,
     MI300X,
+    TPU_V4,
     TPU_V5E,
     TPU_V5P,
     L4,

@@ -92,6 +92,14 @@ references.register(
               "$98.32 per hour, US East",
               url="https://www.nextplatform.com/2023/07/27/h100-gpu-instance-pricing-on-aws-"
                   "grin-and-bear-it/"),
+    Reference(key="aws-capacity-blocks-2024", title="Amazon EC2 Capacity Blocks for ML "
+              "pricing", publisher="Amazon Web Services", year=2024,
+              locator="Reservation rates table (prices scheduled to be updated on January 1, "
+                      "2025): p5.48xlarge (8x H100, 640 GB HBM3), US East (N. Virginia) and "
+                      "US East (Ohio), effective instance hourly rate $39.33 ($4.916 per "
+                      "accelerator-hour); p4d.24xlarge (8x A100 40GB), US East (Ohio) and US "
+                      "West (Oregon), $14.75 (read from a copy of the page)",
+              url="https://aws.amazon.com/ec2/capacityblocks/pricing/"),
     # --- Storage ---------------------------------------------------------------------------
     Reference(key="dubey2024-llama3-storage", title="The Llama 3 Herd of Models",
               publisher="Llama Team, AI @ Meta (Dubey et al.); arXiv:2407.21783", year=2024,
@@ -358,39 +366,54 @@ DGX_A100 = Node(
     id="dgx-a100", name="NVIDIA DGX A100 (8x A100 80GB)", aliases=("dgx-a100-80gb",),
     accelerator="a100-80gb-sxm", accelerators=8,
     scale_up_fabric="nvlink3", scale_out_fabric="infiniband-hdr", scale_out_ports=8,
-    max_power=6.5e3, price=199_000, cloud_price_per_hour=32.7726,
-    cloud_instance="AWS p4d.24xlarge",
+    max_power=6.5e3, price=None, cloud_price_per_hour=None, cloud_instance=None,
+    sources={"accelerators": "nvidia-dgx-a100-datasheet",
+             "max_power": "nvidia-dgx-a100-datasheet",
+             "scale_out_ports": "nvidia-dgx-a100-datasheet"},
+    notes="8 single-port ConnectX-6 200 Gb/s HDR compute ports (one per GPU); the two "
+          "dual-port storage/in-band NICs are not counted. Max power 6.5 kW (datasheet). "
+          "Prices: unset, so costs of this node are 'unknown'. The figures earlier attached "
+          "to it were for the 40 GB part (the $199,000 launch price and the p4d.24xlarge "
+          "instance) and now sit on dgx-a100-40gb; no citable price of an 8x A100 80GB "
+          "system or instance (e.g. AWS p4de.24xlarge) was sourced.")
+
+DGX_A100_40GB = Node(
+    id="dgx-a100-40gb", name="NVIDIA DGX A100 (8x A100 40GB)", aliases=("dgx-a100-320gb",),
+    accelerator="a100-40gb-sxm", accelerators=8,
+    scale_up_fabric="nvlink3", scale_out_fabric="infiniband-hdr", scale_out_ports=8,
+    max_power=6.5e3, price=199_000, cloud_price_per_hour=14.75,
+    cloud_instance="AWS p4d.24xlarge (Capacity Block)", cloud_price_date="2024-12",
     sources={"accelerators": "nvidia-dgx-a100-datasheet",
              "max_power": "nvidia-dgx-a100-datasheet",
              "scale_out_ports": "nvidia-dgx-a100-datasheet",
              "price": "nvidia-dgx-a100-launch-2020",
-             "cloud_price_per_hour": "aws-p4d-launch-2020"},
-    notes="8 single-port ConnectX-6 200 Gb/s HDR compute ports (one per GPU); the two "
-          "dual-port storage/in-band NICs are not counted. Max power 6.5 kW (datasheet). "
-          "Price: 'DGX A100 systems start at $199,000' (launch press release, May 2020, "
-          "40GB-GPU configuration). Cloud price: AWS p4d.24xlarge on-demand $32.7726/h, "
-          "US East (N. Virginia), Linux, as listed from its November 2020 launch; it is an "
-          "A100 40GB (not 80GB) instance with 4x 100 Gb/s EFA, so it is the DGX A100-class "
-          "equivalent, not an identical machine. Cloud prices change; check the EC2 "
-          "pricing page before relying on it.")
+             "cloud_price_per_hour": "aws-capacity-blocks-2024"},
+    notes="The launch configuration (320 GB of GPU memory). Price: 'DGX A100 systems start "
+          "at $199,000' (launch press release, May 2020). Cloud price: AWS EC2 Capacity "
+          "Blocks for ML, p4d.24xlarge (8x A100 40GB, 4x 100 Gb/s EFA), $14.75 per "
+          "instance-hour, rates in effect until 2025-01-01 (a reserved block, not on-demand; "
+          "the on-demand price at launch, November 2020, was $32.7726, source "
+          "aws-p4d-launch-2020). Power and fabrics as the DGX A100 datasheet.")
 
 DGX_H100 = Node(
     id="dgx-h100", name="NVIDIA DGX H100 (8x H100 SXM)", aliases=("dgx-h100-640gb",),
     accelerator="h100-sxm", accelerators=8,
     scale_up_fabric="nvlink4", scale_out_fabric="infiniband-ndr", scale_out_ports=8,
-    max_power=10.2e3, price=None, cloud_price_per_hour=98.32,
-    cloud_instance="AWS p5.48xlarge",
+    max_power=10.2e3, price=None, cloud_price_per_hour=39.33,
+    cloud_instance="AWS p5.48xlarge (Capacity Block)", cloud_price_date="2024-12",
     sources={"accelerators": "nvidia-dgx-h100-datasheet",
              "max_power": "nvidia-dgx-h100-datasheet",
              "scale_out_ports": "nvidia-dgx-h100-datasheet",
-             "cloud_price_per_hour": "nextplatform-p5-pricing-2023"},
+             "cloud_price_per_hour": "aws-capacity-blocks-2024"},
     notes="4 OSFP ports serve 8 single-port ConnectX-7 VPI at 400 Gb/s (one per GPU); the "
           "BlueField-3 storage/in-band DPUs are not counted. Max power ~10.2 kW (datasheet; "
           "measured training peaks are lower, see the training-power-fraction assumption). "
           "NVIDIA publishes no list price for the DGX H100, so price is unset. Cloud price: "
-          "AWS p5.48xlarge on-demand $98.32/h at its July 2023 launch (US East), as reported "
-          "by The Next Platform; AWS cut P5 on-demand prices by up to 45% in June 2024, so "
-          "the current figure is lower - check the EC2 pricing page.")
+          "AWS EC2 Capacity Blocks for ML, p5.48xlarge, US East, $39.33 per instance-hour, "
+          "rates in effect until 2025-01-01 (a reserved block, the most recent AWS list rate "
+          "sourced; on-demand at the July 2023 launch was $98.32/h as reported by The Next "
+          "Platform, source nextplatform-p5-pricing-2023, and AWS has cut P5 on-demand "
+          "prices since). Cloud prices change; check the pricing page before relying on it.")
 
 DGX_B200 = Node(
     id="dgx-b200", name="NVIDIA DGX B200 (8x B200)", aliases=(),
@@ -422,7 +445,7 @@ MI300X_PLATFORM = Node(
           "InfiniBand there); it is modelled here as 400 GbE RoCE, as in AMD's Ethernet-"
           "based reference designs. No list or citable on-demand price.")
 
-NODES: tuple[Node, ...] = (DGX_A100, DGX_H100, DGX_B200, MI300X_PLATFORM)
+NODES: tuple[Node, ...] = (DGX_A100, DGX_A100_40GB, DGX_H100, DGX_B200, MI300X_PLATFORM)
 
 
 # ======================================================================================
