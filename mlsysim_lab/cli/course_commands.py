@@ -1,11 +1,16 @@
-"""Instructor commands: ``course init`` and ``grade``."""
+"""Instructor commands: ``course init``, ``grade`` and ``report``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlsysim_lab.cli.common import Parser, table
+
+if TYPE_CHECKING:
+    from mlsysim_lab.course.pseudonyms import Pseudonyms
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -32,8 +37,26 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                        help="report on notebooks already autograded")
     grade.add_argument("--workers", type=int, help="concurrent autograde processes "
                        "(default: one per CPU)")
+    grade.add_argument("--cluster", metavar="ADDRESS", help="autograde on a Dask distributed "
+                       "cluster (its scheduler's address) instead of this machine")
+    grade.add_argument("--dashboard", metavar="PATH", help="the class dashboard (HTML; default: "
+                       "dashboard-ASSIGNMENT.html beside the CSV)")
+    grade.add_argument("--anonymise", action="store_true", help="stable pseudonyms instead of "
+                       "student ids in the dashboard, for sharing")
     grade.add_argument("--json", action="store_true", help="print the statistics as JSON")
     grade.set_defaults(handler=_grade)
+
+    report = commands.add_parser("report", help="which items and misconceptions most students "
+                                 "miss, across every autograded lab of a course")
+    report.add_argument("course_dir", metavar="COURSE_DIR", help="the course folder")
+    report.add_argument("--out", metavar="PATH", help="the dashboard (HTML; default: "
+                        "COURSE_DIR/class-insight.html)")
+    report.add_argument("--anonymise", action="store_true", help="stable pseudonyms instead of "
+                        "student ids in the dashboard, for sharing")
+    report.add_argument("--top", type=int, default=10, help="items and misconceptions printed "
+                        "(default 10; the dashboard has them all)")
+    report.add_argument("--json", action="store_true", help="print the rankings as JSON")
+    report.set_defaults(handler=_report)
 
 
 def _course_init(args: argparse.Namespace) -> str:
@@ -54,14 +77,21 @@ def _course_init(args: argparse.Namespace) -> str:
 def _grade(args: argparse.Namespace) -> str:
     from mlsysim_lab.course import grade_report
 
+    from mlsysim_lab.course.class_insight import lab_insight
+    from mlsysim_lab.course.dashboard import lab_dashboard
+
     path = args.csv or f"grades-{args.assignment}.csv"
+    cluster = {"cluster": args.cluster} if args.cluster else {}
     report = grade_report(args.course, args.assignment, path,
-                          autograde_first=not args.no_autograde, workers=args.workers)
+                          autograde_first=not args.no_autograde, workers=args.workers, **cluster)
     if report.failures:
         args.exit_code = 1   # after the report is written: a failure never loses the class
+    target = args.dashboard or Path(path).with_name(f"dashboard-{args.assignment}.html")
+    dashboard = lab_dashboard(lab_insight(args.assignment, report.records), target,
+                              _pseudonyms(args, args.course))
     if args.json:
         return json.dumps({"items": report.statistics, "failed": report.failures,
-                           "flagged": report.flagged}, indent=2)
+                           "flagged": report.flagged, "dashboard": str(dashboard)}, indent=2)
     students = len({r.student for r in report.records})
     rows = [(item, str(s["submissions"]), f"{s['mean_credit']:.2f}",
              s["most_chosen_wrong_option"] or "-", s["misconception"] or "-", str(s["flagged"]))
@@ -77,4 +107,43 @@ def _grade(args: argparse.Namespace) -> str:
         lines += ["", "Flagged for you to look at (the CSV has the details):"]
         lines += [f"  {student}: {'; '.join(notes)}"
                   for student, notes in sorted(report.flagged.items())]
+    lines += ["", f"Class dashboard written to {dashboard}"]
+    return "\n".join(lines)
+
+
+def _pseudonyms(args: argparse.Namespace, course: str) -> Pseudonyms | None:
+    from mlsysim_lab.course.pseudonyms import Pseudonyms
+
+    return Pseudonyms.for_course(course) if args.anonymise else None
+
+
+def _report(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.course_insight import course_insight
+    from mlsysim_lab.course.dashboard import course_dashboard
+
+    insight = course_insight(args.course_dir)
+    out = course_dashboard(insight, args.out or Path(args.course_dir) / "class-insight.html",
+                           _pseudonyms(args, args.course_dir))
+    items = insight.items_missed()[:args.top]
+    misconceptions = insight.misconceptions()[:args.top]
+    if args.json:
+        return json.dumps({
+            "labs": [lab.lab_id for lab in insight.labs], "skipped": insight.skipped,
+            "items": [{"item": i.item_id, "missed": i.missed, "graded": i.submissions,
+                       "mean_credit": round(i.mean_credit, 4)} for i in items],
+            "misconceptions": [{"misconception": m.text, "students": len(m.students),
+                                "items": list(m.items)} for m in misconceptions],
+            "dashboard": str(out)}, indent=2)
+    lines = [f"{len(insight.labs)} autograded lab(s): {', '.join(l.lab_id for l in insight.labs)}"]
+    lines += [f"  left out {lab}: {why}" for lab, why in insight.skipped.items()]
+    lines += ["", "Items most students missed (less than full credit):",
+              table(("item", "missed", "graded", "mean credit"),
+                    [(i.item_id, str(i.missed), str(i.submissions), f"{i.mean_credit:.2f}")
+                     for i in items])]
+    if misconceptions:
+        lines += ["", "Misconceptions most students chose:",
+                  table(("students", "misconception", "items"),
+                        [(str(len(m.students)), m.text, ", ".join(m.items))
+                         for m in misconceptions])]
+    lines += ["", f"Course dashboard written to {out}"]
     return "\n".join(lines)
