@@ -154,3 +154,33 @@ def test_percentile_latency_grows_with_load(servers, rho, bump):
     low = mmc_queue(rho * servers / 0.1, 0.1, servers)
     high = mmc_queue((rho + bump) * servers / 0.1, 0.1, servers)
     assert high.percentile_latency_s >= low.percentile_latency_s
+
+
+def test_a_wafer_holds_the_weights_in_sram_when_they_fit_and_streams_them_otherwise():
+    from mlsysim_lab.walls.node import decode_step
+
+    small = decode_step("llama-3-8b", "cerebras-cs2", batch=1, context=1024)
+    assert small.regime.startswith("weights resident in on-wafer SRAM across 1 wafer")
+    model = catalog.get_model("llama-3-8b")
+    wafer = catalog.get_hardware("cerebras-cs2")
+    # one sequence passes L layer regions, each with 1/L of the wafer
+    assert small.latency_s == pytest.approx(model.layers * max(
+        small.roofline.flops / wafer.peak("fp16"),
+        small.roofline.bytes_moved / wafer.memory_bandwidth))
+
+    big = decode_step("llama-3-70b", "cerebras-cs2", batch=1, context=1024)
+    streamed = weight_streaming_step("llama-3-70b", "cerebras-cs2", batch=1, context=1024)
+    assert big.regime.startswith("weights streamed from external memory")
+    assert big.latency_s == streamed.time_s and big.binding_wall == streamed.binding_wall
+    four = decode_step("llama-3-70b", "cerebras-cs2", batch=1, context=1024, devices=4)
+    assert "across 4 wafers" in four.regime and four.latency_s < big.latency_s / 100
+    with pytest.raises(ValueError, match="do not fit in the SRAM of 2"):
+        decode_step("llama-3-70b", "cerebras-cs2", devices=2)
+
+
+def test_a_layer_pipeline_reaches_the_wafer_rate_only_with_a_batch():
+    from mlsysim_lab.walls.node import decode_step
+
+    one = decode_step("llama-3-8b", "cerebras-cs2", batch=1, context=128)
+    many = decode_step("llama-3-8b", "cerebras-cs2", batch=64, context=128)
+    assert many.tokens_per_s > 10 * one.tokens_per_s

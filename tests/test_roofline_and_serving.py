@@ -321,3 +321,24 @@ def test_first_compute_bound_batch_is_the_first_batch_past_the_ridge_and_nan_whe
     assert decode_step("llama-3-8b", "h100", batch=batch, context=32).bottleneck == "compute"
     assert decode_step("llama-3-8b", "h100", batch=batch - 1, context=32).bottleneck == "memory"
     assert math.isnan(first_compute_bound_batch("llama-3-8b", "h100", context=32, max_batch=4))
+
+
+def test_a_device_outside_any_zoo_node_pays_the_latency_of_the_fabric_its_link_names():
+    tp = dict(batch=1, context=2048, devices=8)
+    h100 = decode_step("llama-3.1-70b", "h100", **tp)
+    h200 = decode_step("llama-3.1-70b", "h200", **tp)   # no zoo node holds the H200
+    none = decode_step("llama-3.1-70b", "h200", efficiency=Efficiency(link_latency_s=0.0), **tp)
+    assert h200.communication_s == pytest.approx(h100.communication_s)
+    assert h200.communication_s > 50 * none.communication_s
+
+
+def test_the_fp8_kv8_preset_stores_the_kv_cache_in_fp8_and_fp8_keeps_16_bits():
+    from mlsysim_lab.precision import scheme
+
+    assert scheme("fp8").kv_cache == "fp16" and scheme("FP8-KV8").kv_cache == "fp8"
+    long = dict(batch=32, context=4096)
+    fp8 = decode_step("llama-3-8b", "h100", precision="fp8", **long)
+    kv8 = decode_step("llama-3-8b", "h100", precision="fp8-kv8", **long)
+    assert kv8.latency_s < fp8.latency_s and kv8.memory_bytes < fp8.memory_bytes
+    assert kv8.latency_s == decode_step("llama-3-8b", "h100", precision="fp8",
+                                        kv_precision="fp8", **long).latency_s

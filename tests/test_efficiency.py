@@ -1,0 +1,140 @@
+"""Efficiency profiles: ideal is the unchanged bound, calibrated applies each cited figure
+where it belongs (and every figure moves the result)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from mlsysim_lab import catalog
+from mlsysim_lab.catalog import references
+from mlsysim_lab.catalog.zoo import efficiency as figures
+from mlsysim_lab.walls.node import (CALIBRATED, IDEAL, Efficiency, Profile, decode_step,
+                                    forward_pass, prefill)
+from mlsysim_lab.walls.node.efficiency import efficiency_profile
+
+
+def _figures():
+    yield from figures.MATMUL.values()
+    yield figures.MATMUL_FALLBACK
+    yield from figures.MEMORY_STREAM.values()
+    yield from figures.DEQUANTISATION.values()
+    yield from figures.TRAINING_MFU.values()
+    yield from (figures.KERNEL_LAUNCH_S, figures.EAGER_OPERATOR_S,
+                figures.COLLECTIVE_BASE_LATENCY_S, figures.USABLE_MEMORY)
+
+
+@pytest.mark.parametrize("figure", list(_figures()), ids=lambda f: f.note[:40])
+def test_every_calibrated_figure_cites_a_registered_reference(figure):
+    assert references.is_known(figure.source)
+    assert figure.citation() and figure.note
+    assert figure.value > 0
+
+
+def test_fractions_are_fractions():
+    fractions = [*figures.MATMUL.values(), *figures.MEMORY_STREAM.values(),
+                 *figures.DEQUANTISATION.values(), *figures.TRAINING_MFU.values(),
+                 figures.USABLE_MEMORY]
+    assert all(0.0 < figure.value <= 1.0 for figure in fractions)
+
+
+@pytest.mark.parametrize("call", [
+    lambda e: decode_step("llama-3-8b", "h100", batch=8, context=2048, efficiency=e),
+    lambda e: prefill("llama-3-70b", "a100", prompt_tokens=512, devices=4, efficiency=e),
+    lambda e: forward_pass("resnet-50", "t4", batch=4, efficiency=e),
+])
+def test_ideal_by_name_by_object_and_by_default_are_one_result(call):
+    default = call(IDEAL)
+    assert call("ideal").latency_s == default.latency_s == call(Efficiency()).latency_s
+    assert call("calibrated").latency_s > default.latency_s
+
+
+def test_unknown_profile_name_is_an_error():
+    with pytest.raises(ValueError, match="unknown efficiency profile 'real'"):
+        decode_step("llama-3-8b", "h100", efficiency="real")
+    with pytest.raises(ValueError, match="runtime"):
+        Profile(runtime="jit")
+    assert efficiency_profile("Calibrated") is CALIBRATED
+
+
+def test_calibrated_compute_and_memory_times_divide_by_the_cited_fractions():
+    for hardware, precision in (("h100", "bf16"), ("a100", "fp16"), ("h100", "fp8")):
+        spec = catalog.get_hardware(hardware)
+        ideal = prefill("llama-3-8b", hardware, prompt_tokens=2048, precision=precision)
+        real = prefill("llama-3-8b", hardware, prompt_tokens=2048, precision=precision,
+                       efficiency="calibrated")
+        matmul = figures.matmul_fraction(spec.id, precision).value
+        stream = figures.memory_stream_fraction(spec.memory_type).value
+        assert real.compute_s == pytest.approx(ideal.compute_s / matmul)
+        assert real.memory_s == pytest.approx(ideal.memory_s / stream)
+    # FP8 reaches a smaller fraction of its peak than BF16 on Hopper
+    assert figures.matmul_fraction("h100-sxm", "fp8").value < \
+        figures.matmul_fraction("h100-sxm", "bf16").value
+
+
+def test_a_device_list_resolves_its_own_figures_per_device():
+    both = decode_step("llama-3-8b", ["a100", "h100"], batch=4096, context=128,
+                       efficiency="calibrated")
+    a100 = decode_step("llama-3-8b", "a100", batch=4096, context=128, efficiency="calibrated")
+    h100 = decode_step("llama-3-8b", "h100", batch=4096, context=128, efficiency="calibrated")
+    assert np.allclose(both.compute_s, [a100.compute_s, h100.compute_s])
+
+
+def test_the_fixed_overhead_is_kernel_launches_or_eager_operators():
+    model = catalog.get_model("llama-3-8b")
+    step = decode_step(model, "h100", efficiency="calibrated")
+    assert step.overhead_s == pytest.approx(
+        figures.KERNELS_PER_LAYER * model.layers * figures.KERNEL_LAUNCH_S.value)
+    resnet = catalog.get_model("resnet-50")
+    compiled = forward_pass(resnet, "v100", efficiency="calibrated")
+    eager = forward_pass(resnet, "v100", efficiency=Profile(runtime="eager"))
+    assert eager.overhead_s == pytest.approx(
+        3 * len(resnet.conv_layers) * figures.EAGER_OPERATOR_S.value)
+    assert eager.latency_s > 10 * compiled.latency_s > 10 * forward_pass(resnet, "v100").latency_s
+
+
+def test_each_tensor_parallel_allreduce_pays_the_base_latency():
+    model = catalog.get_model("llama-3-70b")
+    ideal = decode_step(model, "h100", devices=8)
+    real = decode_step(model, "h100", devices=8, efficiency="calibrated")
+    base = figures.COLLECTIVE_BASE_LATENCY_S.value
+    assert real.communication_s - ideal.communication_s == pytest.approx(
+        2 * model.layers * base)
+
+
+def test_weight_only_schemes_pay_for_dequantisation():
+    def speedup(efficiency):
+        base = decode_step("llama-3-8b", "h100", batch=1, context=512, efficiency=efficiency)
+        fast = decode_step("llama-3-8b", "h100", batch=1, context=512, precision="w4a16",
+                           efficiency=efficiency)
+        return base.latency_s / fast.latency_s
+
+    assert speedup("ideal") > 3.5
+    assert 1.5 < speedup("calibrated") < 2.5
+    # a W8A8 scheme computes in 8 bits: no weight-only dequantisation term
+    fp8 = decode_step("llama-3-8b", "h100", precision="fp8", efficiency="calibrated")
+    assert fp8.overhead_s == pytest.approx(decode_step(
+        "llama-3-8b", "h100", efficiency="calibrated").overhead_s)
+
+
+def test_the_runtime_reserve_gates_feasibility():
+    spec = catalog.get_hardware("h100")
+    model = catalog.get_model("llama-3-8b")
+    per_sequence = decode_step(model, spec, batch=2, context=4096).memory_bytes - \
+        decode_step(model, spec, batch=1, context=4096).memory_bytes
+    weights = decode_step(model, spec, batch=1, context=4096).memory_bytes - per_sequence
+    batch = math.floor((0.95 * spec.memory_capacity - weights) / per_sequence)
+    assert decode_step(model, spec, batch=batch, context=4096).feasible
+    tight = decode_step(model, spec, batch=batch, context=4096, efficiency="calibrated")
+    assert not tight.feasible and math.isnan(tight.latency_s)
+    assert tight.memory_bytes > figures.USABLE_MEMORY.value * spec.memory_capacity
+
+
+def test_hand_set_factors_are_validated_and_used():
+    with pytest.raises(Exception, match="weight_stream_efficiency"):
+        Efficiency(weight_stream_efficiency=0.0)
+    with pytest.raises(Exception, match="layer_overhead_s"):
+        Efficiency(layer_overhead_s=-1.0)
+    model = catalog.get_model("llama-3-8b")
+    step = decode_step(model, "h100", efficiency=Efficiency(layer_overhead_s=1e-5))
+    assert step.overhead_s == pytest.approx(model.layers * 1e-5)
