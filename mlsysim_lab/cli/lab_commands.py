@@ -36,7 +36,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     notes = labs_commands.add_parser("notes", help="instructor notes from the item specs")
     notes.add_argument("lab")
+    notes.add_argument("--solutions", help="the course's solutions/ folder: adds each "
+                       "prediction's keys and which option stands for which misconception")
+    notes.add_argument("--json", action="store_true", help="print one JSON object")
     notes.set_defaults(handler=_labs_notes)
+
+    keys = labs_commands.add_parser("keys", help="instructor: each item's key for one "
+                                    "student's scenario")
+    keys.add_argument("lab")
+    keys.add_argument("--student", required=True, help="the student id (nbgrader's)")
+    keys.add_argument("--solutions", required=True,
+                      help="the course's solutions/ folder (proof you are the instructor)")
+    keys.add_argument("--json", action="store_true", help="print one JSON object")
+    keys.set_defaults(handler=_labs_keys)
 
 
 def _labs_list(args: argparse.Namespace) -> str:
@@ -104,6 +116,27 @@ def _labs_report(args: argparse.Namespace) -> str:
 
 
 def _labs_notes(args: argparse.Namespace) -> str:
-    from mlsysim_lab.course.notes import notes
+    from mlsysim_lab.course.notes import notes, notes_data
 
-    return notes(args.lab).rstrip("\n")
+    if args.json:
+        return json.dumps(notes_data(args.lab, args.solutions), indent=2)
+    return notes(args.lab, args.solutions).rstrip("\n")
+
+
+def _labs_keys(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.answer_keys import answer_keys, require_solutions
+    from mlsysim_lab.course.lab_files import get_lab
+    from mlsysim_lab.grading.results import number
+
+    lab = get_lab(args.lab)
+    require_solutions(lab, args.solutions)
+    keys = answer_keys(lab, args.student.strip())
+    if args.json:
+        return json.dumps(keys, indent=2, default=str)
+    scenario = ", ".join(f"{k} = {v}" for k, v in keys["scenario"].items())
+    rows = [(item["name"], item["kind"],
+             "checked against the reference" if item["key"] is None
+             else repr(item["key"]) if item["kind"] == "choice"
+             else number(item["key"], item["unit"])) for item in keys["items"]]
+    return (f"{lab.id} keys for student {keys['student']} (scenario: {scenario})\n"
+            + table(("item", "kind", "key"), rows))

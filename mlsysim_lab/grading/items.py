@@ -78,6 +78,7 @@ class _Code:
     properties, never predicted or revealed."""
 
     predictable: ClassVar[bool] = False
+    choices: ClassVar[tuple[tuple[str, str], ...]] = ()
     name: str
     variable: str
 
@@ -98,6 +99,8 @@ class _Code:
 @dataclass(frozen=True)
 class NumericItem(_Prediction):
     """A number with a unit, graded by a tolerance policy."""
+
+    kind: ClassVar[str] = "numeric"
 
     name: str
     prompt: str
@@ -186,6 +189,8 @@ class Option:
 @dataclass(frozen=True)
 class ChoiceItem(_Prediction):
     """Pick one option; the key function returns the correct option's label."""
+
+    kind: ClassVar[str] = "choice"
 
     name: str
     prompt: str
@@ -277,6 +282,8 @@ class FunctionItem(_Code):
     ``arguments``, within ``tolerance``. ``variable`` is the function's name in the
     notebook (default: the item's name)."""
 
+    kind: ClassVar[str] = "function"
+
     name: str
     prompt: str
     reference: Callable[..., float]
@@ -330,6 +337,8 @@ class CodeItem(_Code):
     The grader compares against the solver core, typically with hypothesis properties
     (see :mod:`mlsysim_lab.grading.properties`). ``variable`` is the object's name in
     the notebook (default: the item's name)."""
+
+    kind: ClassVar[str] = "code"
 
     name: str
     prompt: str
