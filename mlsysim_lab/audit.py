@@ -82,6 +82,7 @@ class AuditConfig(BaseModel):
     defaults to 4,096 tokens or the model's context if shorter, and may not exceed the
     context. ``tp``, ``pp``, ``zero_stage``, ``recompute`` and ``micro_batch`` pin the
     parallelism (a published run's); the rest is searched. ``pue`` replaces the region's.
+    ``async_checkpoint`` snapshots to host memory and writes in the background.
     Values read from a settings file are converted ("1.0e12" is a number) and checked."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -103,6 +104,7 @@ class AuditConfig(BaseModel):
     zero_stage: Literal[0, 1, 2, 3] | None = None
     recompute: Literal["none", "selective", "full"] | None = None
     micro_batch: int | None = Field(None, ge=1)
+    async_checkpoint: bool = False
 
     @model_validator(mode="after")
     def _cluster_or_devices(self) -> "AuditConfig":
@@ -237,10 +239,12 @@ def audit(config: AuditConfig) -> AuditReport:
     compute = training_flops(spec, tokens, seq_len=seq_len)
     peak = device.peak("bf16")
     reliability = training_reliability(spec, devices, gpus_per_node=box.accelerators,
-                                       storage=CHECKPOINT_TIER)
+                                       storage=CHECKPOINT_TIER,
+                                       asynchronous=config.async_checkpoint)
     spread = catalog.get_assumption("failure-rate-spread")
     worst = training_reliability(
         spec, devices, gpus_per_node=box.accelerators, storage=CHECKPOINT_TIER,
+        asynchronous=config.async_checkpoint,
         gpu_failure_rate=catalog.get_assumption("failure-rate-per-gpu").value * spread.high,
         node_failure_rate=catalog.get_assumption("failure-rate-per-node").value * spread.high)
     goodput = float(reliability.goodput)
@@ -275,6 +279,8 @@ def audit(config: AuditConfig) -> AuditReport:
         "cost_usd": _finite(cost.total_usd), "cluster_mtbf_hours": float(reliability.mtbf_s) / 3600,
         "cluster_mtbf_hours_range": [float(worst.mtbf_s) / 3600, float(reliability.mtbf_s) / 3600],
         "checkpoint_s": float(reliability.checkpoint_s),
+        "checkpoint_write_s": float(reliability.write_s),
+        "restart_s": float(reliability.restart_s),
         "checkpoint_interval_hours": float(reliability.interval_s) / 3600,
         "lost_fraction": float(reliability.lost_fraction),
         "lost_fraction_range": [float(reliability.lost_fraction), float(worst.lost_fraction)],

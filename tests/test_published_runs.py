@@ -137,3 +137,14 @@ def test_the_failure_spread_between_fleets_is_a_documented_range():
     figures = audit(AuditConfig(model="llama-3-70b", hardware="h100", devices=1024)).figures
     low, high = figures["cluster_mtbf_hours_range"]
     assert high == pytest.approx(figures["cluster_mtbf_hours"]) and low == pytest.approx(high / spread.high)
+
+
+def test_the_audit_can_checkpoint_asynchronously(capsys):
+    sync = audit(AuditConfig(model="llama-3-70b", hardware="h100", devices=1024)).figures
+    lazy = audit(AuditConfig(model="llama-3-70b", hardware="h100", devices=1024,
+                             async_checkpoint=True)).figures
+    assert lazy["checkpoint_s"] < sync["checkpoint_s"] == sync["checkpoint_write_s"]
+    assert lazy["lost_fraction"] < sync["lost_fraction"] and lazy["days"] < sync["days"]
+    assert main(["audit", "--model", "llama-3-70b", "--hardware", "h100", "--devices", "1024",
+                 "--async-checkpoint"]) == 0
+    assert "stall" in capsys.readouterr().out

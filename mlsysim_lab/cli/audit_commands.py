@@ -36,13 +36,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                        help="pin activation recomputation (default: searched)")
     audit.add_argument("--micro-batch", dest="micro_batch", type=int,
                        help="pin the micro-batch size in sequences (default: searched)")
+    audit.add_argument("--async-checkpoint", dest="async_checkpoint", action="store_true",
+                       default=None, help="checkpoint asynchronously (snapshot to host "
+                       "memory, write in the background)")
     audit.add_argument("--json", action="store_true", help="print a JSON object")
     audit.set_defaults(handler=_audit)
 
 
 AUDIT_KEYS = ("model", "tokens", "hardware", "devices", "region", "mfu", "node", "pricing",
               "cluster", "seq_len", "pue", "batch_tokens", "tp", "pp", "zero_stage",
-              "recompute", "micro_batch")
+              "recompute", "micro_batch", "async_checkpoint")
 
 
 def _audit_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -97,7 +100,8 @@ def _audit(args: argparse.Namespace) -> str:
              "  cost          " + (f"${f['cost_usd']:,.0f}" if f["cost_usd"] is not None
                                     else "unknown"),
              f"  reliability   MTBF {f['cluster_mtbf_hours']:.3g} h, checkpoint every "
-             f"{f['checkpoint_interval_hours']:.3g} h ({f['checkpoint_s']:.3g} s to write), "
+             f"{f['checkpoint_interval_hours']:.3g} h ({f['checkpoint_s']:.3g} s stall, "
+             f"{f['checkpoint_write_s']:.3g} s to write; restart {f['restart_s']:.0f} s), "
              f"{f['lost_fraction']:.2%} lost ({f['lost_fraction_range'][1]:.2%} at the worst "
              "published fleet's failure rate)",
              f"  why the days differ: {report.notes['time']}",
