@@ -138,3 +138,32 @@ def test_hand_set_factors_are_validated_and_used():
     model = catalog.get_model("llama-3-8b")
     step = decode_step(model, "h100", efficiency=Efficiency(layer_overhead_s=1e-5))
     assert step.overhead_s == pytest.approx(model.layers * 1e-5)
+
+
+def test_quantization_comparisons_take_the_profile():
+    from mlsysim_lab.walls.algorithm.quantization import compare_precisions
+
+    ideal = {row.scheme: row.speedup for row in compare_precisions("llama-3-8b", "h100")}
+    real = {row.scheme: row.speedup for row in compare_precisions(
+        "llama-3-8b", "h100", efficiency="calibrated")}
+    assert real["w4a16"] < ideal["w4a16"] / 2 and real["fp8"] < ideal["fp8"]
+
+
+def test_eval_takes_the_efficiency_profile(capsys):
+    import json
+
+    from mlsysim_lab.cli import main
+
+    results = {}
+    for name in ("ideal", "calibrated"):
+        assert main(["eval", "llama-3-8b", "h100", "--efficiency", name, "--json"]) == 0
+        results[name] = json.loads(capsys.readouterr().out)
+    assert results["ideal"]["latency_s"] == decode_step("llama-3-8b", "h100").latency_s
+    assert results["calibrated"]["latency_s"] == decode_step(
+        "llama-3-8b", "h100", efficiency="calibrated").latency_s
+    assert results["calibrated"]["efficiency"] == "calibrated"
+    with pytest.raises(SystemExit) as refused:
+        main(["eval", "llama-3-8b", "h100", "--efficiency", "real"])
+    assert refused.value.code == 2
+    assert main(["eval", "llama-3-8b", "cerebras-cs2"]) == 0
+    assert "regime         weights resident in on-wafer SRAM" in capsys.readouterr().out

@@ -11,6 +11,12 @@ FP16 peak) is computed by the node solver, not assumed:
 
 Memory: weights shrink by the byte ratio, so a model may newly fit.
 
+Dequantisation is not free. Under the ideal profile (the default) a weight-only scheme
+is a pure byte reduction, the bound; under ``efficiency="calibrated"`` its weight
+stream reaches only the cited fraction of that reduction (about 2x for 4-bit weights
+at batch 1 rather than ~4x: Frantar et al., "MARLIN", arXiv:2408.11743, 2024; see
+:mod:`mlsysim_lab.walls.node.efficiency`).
+
 Accuracy is not physics. The notes below are *empirical rules* from the cited papers,
 labelled as such: they vary by model and method and are never graded as solver output.
 """
@@ -26,6 +32,7 @@ from mlsysim_lab import catalog
 from mlsysim_lab.catalog.models import ConvNetSpec, ModelSpec
 from mlsysim_lab.precision import scheme
 from mlsysim_lab.walls.node.device import HardwareLike
+from mlsysim_lab.walls.node.efficiency import IDEAL, EfficiencyLike
 from mlsysim_lab.walls.node.serving import decode_step, forward_pass, prefill
 from mlsysim_lab.walls.node.step import StepResult
 
@@ -69,32 +76,35 @@ def baseline_precision(hardware: HardwareLike) -> str:
 
 
 def _evaluate(model: ModelSpec, hardware: HardwareLike, precision: str, phase: Phase,
-              batch: Any, tokens: Any, devices: Any) -> StepResult:
+              batch: Any, tokens: Any, devices: Any, efficiency: EfficiencyLike) -> StepResult:
     if isinstance(model, ConvNetSpec):
-        return forward_pass(model, hardware, batch=batch, precision=precision)
+        return forward_pass(model, hardware, batch=batch, precision=precision,
+                            efficiency=efficiency)
     if phase == "decode":
         return decode_step(model, hardware, batch=batch, context=tokens, precision=precision,
-                           devices=devices)
+                           devices=devices, efficiency=efficiency)
     return prefill(model, hardware, batch=batch, prompt_tokens=tokens, precision=precision,
-                   devices=devices)
+                   devices=devices, efficiency=efficiency)
 
 
 def compare_precisions(model: str | ModelSpec, hardware: HardwareLike, *,
                        schemes: Sequence[str] = ("fp16", "fp8", "int8", "w8a16", "w4a16"),
                        phase: Phase = "decode", batch: Any = 1, tokens: Any = 1024,
-                       devices: Any = 1) -> list[PrecisionComparison]:
+                       devices: Any = 1,
+                       efficiency: EfficiencyLike = IDEAL) -> list[PrecisionComparison]:
     """Latency, memory and speedup of each scheme vs the 16-bit baseline. A scheme the
     device has no peak for is reported as unsupported (with the reason), not dropped.
     A CNN is evaluated by its forward pass (``phase`` and ``tokens`` do not apply)."""
     spec = catalog.get_model(model)
-    base = _evaluate(spec, hardware, baseline_precision(hardware), phase, batch, tokens, devices)
+    base = _evaluate(spec, hardware, baseline_precision(hardware), phase, batch, tokens, devices,
+                     efficiency)
     rows = []
     for name in schemes:
         chosen = scheme(name)
         weights = spec.total_params * chosen.weight_bytes
         note = ACCURACY_NOTES.get(chosen.weights, ACCURACY_NOTES["int4"])
         try:
-            step = _evaluate(spec, hardware, name, phase, batch, tokens, devices)
+            step = _evaluate(spec, hardware, name, phase, batch, tokens, devices, efficiency)
         except ValueError as error:
             rows.append(PrecisionComparison(name, False, str(error), None, weights, np.nan, note))
             continue
@@ -105,14 +115,16 @@ def compare_precisions(model: str | ModelSpec, hardware: HardwareLike, *,
 
 def batch_where_speedup_falls_below(model: str | ModelSpec, hardware: HardwareLike,
                                     precision: str, threshold: float, *, context: int = 1024,
-                                    max_batch: int = 4096) -> int | None:
+                                    max_batch: int = 4096,
+                                    efficiency: EfficiencyLike = IDEAL) -> int | None:
     """The smallest decode batch at which ``precision`` is less than ``threshold`` x
     faster than the 16-bit baseline (None if it never falls below within max_batch,
     or if memory runs out first). One vectorised sweep."""
     batches = np.arange(1, max_batch + 1, dtype=float)
     base = decode_step(model, hardware, batch=batches, context=context,
-                       precision=baseline_precision(hardware))
-    fast = decode_step(model, hardware, batch=batches, context=context, precision=precision)
+                       precision=baseline_precision(hardware), efficiency=efficiency)
+    fast = decode_step(model, hardware, batch=batches, context=context, precision=precision,
+                       efficiency=efficiency)
     both = base.feasible & fast.feasible
     below = both & (base.latency_s / fast.latency_s < threshold)
     return int(batches[np.argmax(below)]) if below.any() else None

@@ -16,7 +16,10 @@ workstations", JPDC 69(2), 2009). For p devices and a message of n bytes:
                          its own scale-out port), all-gather inside the node
 
 The ring is bandwidth-optimal for large messages; the tree wins on latency for small
-ones. Inputs broadcast as numpy arrays.
+ones. A collective library also pays a fixed base latency once per call (NCCL's
+``baseLat``, about 6.6 us for a ring with the LL protocol: NCCL 2.20 tuning.cc), which
+dominates the small all-reduces of tensor-parallel decode; ``base_latency_s`` adds it
+(default 0: the alpha-beta bound). Inputs broadcast as numpy arrays.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ def ring_allreduce_bytes(message_bytes: Number, devices: Number) -> Number:
 
 
 def ring_allreduce_time(message_bytes: Number, devices: Number, bandwidth: Number,
-                        latency_s: Number = 0.0) -> Number:
-    """Seconds for one ring all-reduce of ``message_bytes`` over ``devices`` devices."""
-    return (2.0 * (devices - 1) * latency_s
+                        latency_s: Number = 0.0, base_latency_s: Number = 0.0) -> Number:
+    """Seconds for one ring all-reduce of ``message_bytes`` over ``devices`` devices,
+    plus the library's per-call ``base_latency_s``."""
+    return (base_latency_s + 2.0 * (devices - 1) * latency_s
             + ring_allreduce_bytes(message_bytes, devices) / bandwidth)
 
 

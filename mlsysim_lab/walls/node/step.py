@@ -164,8 +164,8 @@ def _tensor_parallel_time(work: Work, device: DeviceFigures, devices: Number,
         raise ValueError(f"{device.names} has no scale-up link in the zoo; tensor "
                          "parallelism over devices > 1 needs one")
     per_allreduce = ring_allreduce_time(work.allreduce_bytes, devices, device.link_bandwidth,
-                                        link_latency_s)
-    return work.allreduces * (per_allreduce + collective_latency_s)
+                                        link_latency_s, collective_latency_s)
+    return work.allreduces * per_allreduce
 
 
 def binding_wall(bounds: Roofline, communication_s: Number, feasible: Any) -> Any:
