@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from mlsysim_lab import catalog
 from mlsysim_lab.catalog.infrastructure import Node
+from mlsysim_lab.catalog.zoo import efficiency as efficiency_figures
 from mlsysim_lab.taxonomy import wall_of
 from mlsysim_lab.walls import names
 from mlsysim_lab.walls.algorithm.scaling import CHINCHILLA_TOKENS_PER_PARAM, training_flops
@@ -83,6 +84,9 @@ class AuditConfig(BaseModel):
     context. ``tp``, ``pp``, ``zero_stage``, ``recompute`` and ``micro_batch`` pin the
     parallelism (a published run's); the rest is searched. ``pue`` replaces the region's.
     ``async_checkpoint`` snapshots to host memory and writes in the background.
+    ``efficiency="calibrated"`` runs the step model at the device's achievable matmul
+    fraction with NCCL's base latency per all-reduce, and the fixed-MFU days at the
+    measured MFU of the device's generation (``ideal``: peak kernels, the cited MFU).
     Values read from a settings file are converted ("1.0e12" is a number) and checked."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -105,6 +109,7 @@ class AuditConfig(BaseModel):
     recompute: Literal["none", "selective", "full"] | None = None
     micro_batch: int | None = Field(None, ge=1)
     async_checkpoint: bool = False
+    efficiency: Literal["ideal", "calibrated"] = "ideal"
 
     @model_validator(mode="after")
     def _cluster_or_devices(self) -> "AuditConfig":
@@ -151,12 +156,15 @@ def choose_parallelism(model: str, box: Node, devices: int, seq_len: int, *,
                        batch_tokens: float = DEFAULT_BATCH_TOKENS, tp: int | None = None,
                        pp: int | None = None, zero_stage: int | None = None,
                        recompute: str | None = None, micro_batch: int | None = None,
-                       oversubscription: float = 1.0) -> dict[str, Any]:
+                       oversubscription: float = 1.0, compute_efficiency: float = 1.0,
+                       collective_latency_s: float = 0.0) -> dict[str, Any]:
     """The configuration with the highest MFU that fits, over TP (divisors of the node
     size, of the heads and of the device count), every PP up to the layer count that
     divides the devices left, ZeRO 0-3, each recomputation and micro-batch size (each
-    axis pinned where given). ``fits`` is False when nothing fits; ``refusal`` then names
-    the binding constraint (no valid layout, or memory with the smallest footprint)."""
+    axis pinned where given), each step timed at ``compute_efficiency`` with
+    ``collective_latency_s`` per all-reduce. ``fits`` is False when nothing fits;
+    ``refusal`` then names the binding constraint (no valid layout, the batch cap, or
+    memory with the smallest footprint)."""
     spec = catalog.get_model(model)
     capacity = catalog.get_hardware(box.accelerator).memory_capacity
     tps = [t for t in range(1, box.accelerators + 1) if spec.heads % t == 0
@@ -187,7 +195,9 @@ def choose_parallelism(model: str, box: Node, devices: int, seq_len: int, *,
         for redo in (RECOMPUTE_CHOICES if recompute is None else (recompute,)):
             step = training_step(spec, box, tp=t, pp=p, dp=dp, micro_batch=b,
                                  global_batch=global_batch, seq_len=seq_len, zero_stage=zero,
-                                 recompute=redo, oversubscription=oversubscription)
+                                 recompute=redo, oversubscription=oversubscription,
+                                 compute_efficiency=compute_efficiency,
+                                 collective_latency_s=collective_latency_s)
             plan = {"zero_stage": zero, "recompute": redo}
             memory = np.asarray(step.memory_bytes, dtype=float)
             i = int(np.argmin(memory))
@@ -223,18 +233,20 @@ def audit(config: AuditConfig) -> AuditReport:
     seq_len = _seq_len(spec, config.seq_len)
     tokens = (CHINCHILLA_TOKENS_PER_PARAM * spec.active_params if config.tokens is None
               else float(config.tokens))
-    mfu = catalog.get_assumption("mfu-training-dense").value if config.mfu is None else config.mfu
+    kernels = _kernel_efficiency(config.efficiency, device.id)
+    profile_mfu, _ = kernels.pop("mfu"), kernels.pop("sources")
+    mfu = profile_mfu if config.mfu is None else config.mfu
 
     plan = choose_parallelism(
         spec.id, box, devices, seq_len, oversubscription=oversubscription,
         batch_tokens=config.batch_tokens or DEFAULT_BATCH_TOKENS, tp=config.tp, pp=config.pp,
         zero_stage=config.zero_stage, recompute=config.recompute,
-        micro_batch=config.micro_batch)
+        micro_batch=config.micro_batch, **kernels)
     if not plan["fits"]:
         raise ValueError(f"{spec.name} cannot train on {devices} x {device.name}: "
                          f"{plan['refusal']}; a run that cannot start has no days, energy "
                          "or cost")
-    plan["oversubscription"] = oversubscription
+    plan.update(oversubscription=oversubscription, **kernels)
     step = _step(spec.id, box, plan, seq_len)
     compute = training_flops(spec, tokens, seq_len=seq_len)
     peak = device.peak("bf16")
@@ -267,6 +279,7 @@ def audit(config: AuditConfig) -> AuditReport:
         "model": spec.id, "hardware": device.id, "node": box.id, "devices": devices,
         "region": region.id, "tokens": tokens, "tokens_per_param": tokens / spec.active_params,
         "seq_len": seq_len, "training_flops": compute.model_flops, "mfu": mfu,
+        "efficiency": config.efficiency,
         "days": wall_clock_s / 86400.0, "gpu_hours": wall_clock_s * devices / 3600.0,
         "days_fixed_mfu": fixed_s / 86400.0, "days_step_model": step_model_s / 86400.0,
         "step_model_mfu": _finite(step.mfu),
@@ -298,8 +311,27 @@ def audit(config: AuditConfig) -> AuditReport:
                        f"{region.grid_intensity:.4g} gCO2e/kWh; embodied carbon amortised "
                        "over the service life at the hardware-utilisation share")
     upgrade = max(sensitivity, key=lambda k: abs(sensitivity[k]))
+    cited = _kernel_efficiency(config.efficiency, device.id)["sources"]
     return AuditReport(figures, walls, notes, plan, sensitivity, upgrade,
-                       [_assumption(key) for key in USED_ASSUMPTIONS])
+                       [_assumption(key) for key in USED_ASSUMPTIONS] + cited)
+
+
+def _kernel_efficiency(profile: str, device: str) -> dict[str, Any]:
+    """The step model's compute efficiency and per-collective latency, and the fixed
+    MFU, of an efficiency profile: ``ideal`` (peak kernels, no base latency, the cited
+    ``mfu-training-dense``) or ``calibrated`` (the device's measured matmul fraction,
+    NCCL's base latency, the measured MFU of its generation), with their sources."""
+    if profile == "ideal":
+        return {"compute_efficiency": 1.0, "collective_latency_s": 0.0,
+                "mfu": catalog.get_assumption("mfu-training-dense").value, "sources": []}
+    figures = {"compute_efficiency": efficiency_figures.matmul_fraction(device, "bf16"),
+               "collective_latency_s": efficiency_figures.COLLECTIVE_BASE_LATENCY_S,
+               "mfu": efficiency_figures.training_mfu(device)}
+    sources = [{"id": f"calibrated-{name}", "value": figure.value,
+                "unit": "s" if name.endswith("_s") else "",
+                "source": f"{figure.note} ({figure.citation()})"}
+               for name, figure in figures.items()]
+    return {**{name: figure.value for name, figure in figures.items()}, "sources": sources}
 
 
 def _seq_len(spec: Any, seq_len: int | None) -> int:
@@ -321,7 +353,9 @@ def _step(model: str, box: Node, plan: dict[str, Any], seq_len: int, **parts: An
                          micro_batch=plan["micro_batch"], global_batch=plan["global_batch"],
                          seq_len=seq_len, zero_stage=plan["zero_stage"],
                          recompute=plan["recompute"],
-                         oversubscription=plan["oversubscription"], **parts)
+                         oversubscription=plan["oversubscription"],
+                         compute_efficiency=plan["compute_efficiency"],
+                         collective_latency_s=plan["collective_latency_s"], **parts)
 
 
 def _time_note(figures: dict[str, Any], step: TrainingStep) -> str:

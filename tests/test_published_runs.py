@@ -148,3 +148,28 @@ def test_the_audit_can_checkpoint_asynchronously(capsys):
     assert main(["audit", "--model", "llama-3-70b", "--hardware", "h100", "--devices", "1024",
                  "--async-checkpoint"]) == 0
     assert "stall" in capsys.readouterr().out
+
+
+def test_the_calibrated_profile_slows_the_step_model_and_cites_its_figures(capsys):
+    setting = dict(model="opt-175b", **PUBLISHED["opt-175b"])
+    ideal = audit(AuditConfig(**setting))
+    calibrated = audit(AuditConfig(efficiency="calibrated", **setting))
+    assert calibrated.figures["step_model_mfu"] < ideal.figures["step_model_mfu"]
+    # OPT-175B's own 147 TFLOP/s of 312 is the A100 generation's measured MFU.
+    assert calibrated.figures["mfu"] == pytest.approx(147 / 312)
+    cited = {a["id"] for a in calibrated.assumptions}
+    assert {"calibrated-compute_efficiency", "calibrated-mfu"} <= cited
+    assert main(["audit", "--model", "llama-3-70b", "--hardware", "h100", "--devices", "1024",
+                 "--efficiency", "calibrated", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["efficiency"] == "calibrated"
+
+
+def test_a_collective_base_latency_is_paid_per_all_reduce():
+    from mlsysim_lab.walls.fleet.parallelism import training_step
+
+    free = training_step("llama-3-70b", "dgx-h100", tp=8, pp=4, dp=8, global_batch=256)
+    paid = training_step("llama-3-70b", "dgx-h100", tp=8, pp=4, dp=8, global_batch=256,
+                         collective_latency_s=1e-3)
+    calls = 4 * free.stage_layers * free.micro_batches       # TP all-reduces per step
+    assert paid.tp_comm_s - free.tp_comm_s == pytest.approx(calls * 1e-3)
+    assert paid.dp_comm_s - free.dp_comm_s == pytest.approx(1e-3)

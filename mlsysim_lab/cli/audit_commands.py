@@ -39,13 +39,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     audit.add_argument("--async-checkpoint", dest="async_checkpoint", action="store_true",
                        default=None, help="checkpoint asynchronously (snapshot to host "
                        "memory, write in the background)")
+    audit.add_argument("--efficiency", choices=("ideal", "calibrated"),
+                       help="ideal (peak kernels, the cited MFU; default) or calibrated "
+                       "(measured matmul fractions, NCCL base latency, measured MFU)")
     audit.add_argument("--json", action="store_true", help="print a JSON object")
     audit.set_defaults(handler=_audit)
 
 
 AUDIT_KEYS = ("model", "tokens", "hardware", "devices", "region", "mfu", "node", "pricing",
               "cluster", "seq_len", "pue", "batch_tokens", "tp", "pp", "zero_stage",
-              "recompute", "micro_batch", "async_checkpoint")
+              "recompute", "micro_batch", "async_checkpoint", "efficiency")
 
 
 def _audit_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -90,7 +93,8 @@ def _audit(args: argparse.Namespace) -> str:
              f"  parallelism   TP {p['tp']} x PP {p['pp']} x DP {p['dp']}, ZeRO-{p['zero_stage']}, "
              f"{p['recompute']} recomputation, micro-batch {p['micro_batch']}, global batch "
              f"{p['global_batch']} sequences",
-             f"  time          {f['days']:.3g} days, {f['gpu_hours']:.4g} GPU-hours (MFU {f['mfu']:.2f}); "
+             f"  time          {f['days']:.3g} days, {f['gpu_hours']:.4g} GPU-hours (MFU {f['mfu']:.2f}, "
+             f"{f['efficiency']} profile); "
              f"step model {f['days_step_model']:.3g} days (MFU {f['step_model_mfu'] or 0:.2f})",
              f"  energy        {energy['facility']:.4g} MWh facility (PUE {f['pue']:.2f}), "
              f"{energy['it']:.4g} IT, {energy['gpu']:.4g} accelerators",

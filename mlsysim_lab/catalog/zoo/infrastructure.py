@@ -180,6 +180,16 @@ references.register(
               locator="grid-carbon-intensity-average-production-annual 28.68 gCO2e/kWh "
                       "(life-cycle, production-based); consumption-based 30.51",
               url="https://github.com/Green-Software-Foundation/real-time-cloud"),
+    Reference(key="electricitymaps-2024-us-miso", title="Electricity Maps yearly carbon "
+              "intensity 2024, zone US-MIDW-MISO, as compiled in the Green Software "
+              "Foundation Cloud Region Metadata (Cloud_Region_Metadata.csv, 2024 row for "
+              "Google us-central1, Iowa)",
+              publisher="Electricity Maps; Green Software Foundation (real-time-cloud)",
+              year=2025,
+              locator="us-central1 (Iowa, zone US-MIDW-MISO): grid-carbon-intensity-average-"
+                      "production-annual 518.84 gCO2e/kWh (life-cycle, production-based); "
+                      "average-consumption-annual 412.72; PUE 1.1",
+              url="https://github.com/Green-Software-Foundation/real-time-cloud"),
     # --- US electricity prices ---------------------------------------------------------------
     Reference(key="eia-electric-power-annual-2023", title="Electric Power Annual 2023",
               publisher="U.S. Energy Information Administration", year=2024,
@@ -551,11 +561,13 @@ CLUSTERS: tuple[Cluster, ...] = (DGX_H100_1024, DGX_H100_256, DGX_A100_256)
 # Regions
 # ======================================================================================
 #
-# Grid carbon: ONE scope for all eleven regions - average life-cycle emissions of the
+# Grid carbon: ONE scope for all regions - average life-cycle emissions of the
 # electricity generated in the region (production-based, imports excluded), gCO2e/kWh,
 # calendar year 2024, from Ember (countries and US states). Ember publishes no Canadian
 # provinces, so Quebec uses Electricity Maps' 2024 production-based life-cycle figure, the
-# same scope from a different compiler. Direct-combustion-only figures (Hydro-Quebec,
+# same scope from a different compiler. The region is what is drawn: a US state's own
+# generation ("iowa") is not the grid its data centres draw from, which is the balancing
+# zone's ("iowa-miso", Electricity Maps' MISO zone, same production-based scope). Direct-combustion-only figures (Hydro-Quebec,
 # eGRID, national inventories) are NOT comparable with these and are not used.
 #
 # PUE: a region-specific figure where an operator publishes one for a site or Region there
@@ -656,9 +668,27 @@ IOWA = Region(
              "grid_water_intensity": "wri-2020-water-in-electricity",
              "electricity_price": "eia-electric-power-annual-2023"},
     notes=_GRID_SCOPE + ": Ember state data, Iowa 243.43 (2023: 271.50); Iowa generation "
-          "is ~60% wind. PUE: Google's Council Bluffs, Iowa campus, 2024, 1.10. "
+          "is ~60% wind. Scope: IN-STATE GENERATION. Iowa's data centres draw on the MISO "
+          "balancing zone, 518.84 g/kWh in the same production-based scope (2.1x), which "
+          "is region 'iowa-miso'. PUE: Google's Council Bluffs, Iowa campus, 2024, 1.10. "
           + _LBNL_WUE_NOTE + " " + _WRI_NOTE + " eGRID subregion MROW 0.8194 gal/kWh = "
           "3.10 L/kWh. Price: EIA, Iowa industrial average revenue 2023, 6.91 cents/kWh.")
+
+IOWA_MISO = Region(
+    id="iowa-miso", name="Iowa data centres on the MISO grid zone", aliases=("us-central1",),
+    country="United States", year=2024, grid_intensity=518.84,
+    pue=1.10, wue=1.8, grid_water_intensity=0.8194 * GAL, electricity_price=6.91 * CENTS,
+    sources={"grid_intensity": "electricitymaps-2024-us-miso",
+             "pue": "google-environmental-report-2025", "wue": "shehabi2016-lbnl",
+             "grid_water_intensity": "wri-2020-water-in-electricity",
+             "electricity_price": "eia-electric-power-annual-2023"},
+    notes="Grid: life-cycle gCO2e per kWh generated in the zone the data centres draw from "
+          "(production-based), 2024: Electricity Maps zone US-MIDW-MISO, 518.84, as compiled "
+          "for Google us-central1 (Iowa); its consumption-based figure is 412.72. The same "
+          "scope as 'iowa' but for the balancing zone, not the state's own generation "
+          "(243.43): the wind Iowa generates is shared with the whole MISO zone. PUE, water "
+          "and price as 'iowa' (Google Council Bluffs 1.10; LBNL on-site water; WRI MROW "
+          "grid water; EIA Iowa industrial price).")
 
 CALIFORNIA = Region(
     id="california", name="California, USA", aliases=("ca", "us-california"),
@@ -738,6 +768,7 @@ SINGAPORE = Region(
           "buy in the contestable market and no SP Group high-tension tariff was retrieved.")
 
 REGIONS: tuple[Region, ...] = (
-    QUEBEC, NORWAY, FRANCE, US_AVERAGE, IOWA, CALIFORNIA, TEXAS, GERMANY, POLAND, INDIA,
+    QUEBEC, NORWAY, FRANCE, US_AVERAGE, IOWA, IOWA_MISO, CALIFORNIA, TEXAS, GERMANY, POLAND,
+    INDIA,
     SINGAPORE,
 )

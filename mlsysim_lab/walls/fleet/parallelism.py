@@ -36,6 +36,8 @@ Time per step for a global batch of B sequences (m = B / (DP x b) micro-batches)
                   volume), hierarchical when DP peers share a node; ``dp_overlap`` of it
                   hides behind the backward pass (0 by default: the upper bound; PyTorch
                   DDP overlaps buckets, Li et al., VLDB 2020)
+    collective  = ``collective_latency_s`` per TP all-reduce and per step's DP all-reduce
+                  (NCCL's base latency per call; 0 by default, the ideal bound)
     step        = compute x imbalance / (1 - bubble) + TP comm + PP comm
                   + (1 - dp_overlap) DP comm
     scaling efficiency = compute / step;   MFU = model FLOPs / (devices x peak x step)
@@ -47,6 +49,7 @@ not fit) are infeasible; their time is NaN.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -131,7 +134,8 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
                   dp_overlap: float = 0.0, accelerator: str | Accelerator | None = None,
                   scale_up: str | Fabric | None = None,
                   scale_out: str | Fabric | None = None,
-                  oversubscription: float = 1.0) -> TrainingStep:
+                  oversubscription: float = 1.0,
+                  collective_latency_s: float = 0.0) -> TrainingStep:
     """One optimizer step of ``global_batch`` sequences on TP x PP x DP devices of
     ``node``'s kind. TP, PP, DP, micro_batch and global_batch may be arrays (broadcast).
     ``accelerator``, ``scale_up`` and ``scale_out`` replace the node's own parts (a
@@ -151,6 +155,8 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
     inter = inter.model_copy(update={"bandwidth": inter.bandwidth / oversubscription})
     if zero_stage not in (0, 1, 2, 3):
         raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {zero_stage!r}")
+    if not (math.isfinite(collective_latency_s) and collective_latency_s >= 0.0):
+        raise ValueError(f"collective_latency_s must be >= 0 s, got {collective_latency_s!r}")
     for name, value in (("compute_efficiency", compute_efficiency), ("dp_overlap", dp_overlap)):
         if not 0.0 <= value <= 1.0 or (name == "compute_efficiency" and value == 0.0):
             raise ValueError(f"{name} must be in {'(0, 1]' if name[0] == 'c' else '[0, 1]'}, "
@@ -181,15 +187,15 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
     pipeline_s = compute_s * imbalance / (1.0 - bubble)
     message = b * s * h * WEIGHT_BYTES
     tp_calls = 4.0 + (2.0 if recompute == "full" else 0.0)
-    tp_comm = tp_calls * stage_layers * micro_batches * ring_allreduce_time(
-        message, t, intra.bandwidth, intra.latency)
+    tp_comm = tp_calls * stage_layers * micro_batches * (ring_allreduce_time(
+        message, t, intra.bandwidth, intra.latency) + np.where(t > 1, collective_latency_s, 0.0))
     pp_comm = np.where(p > 1, 2.0 * micro_batches * (message / t / inter.bandwidth
                                                      + inter.latency), 0.0)
     dp_peers_in_node = np.maximum(box.accelerators / t, 1.0)
     volume = params * GRADIENT_BYTES * (1.5 if zero_stage == 3 else 1.0)
     dp_comm = np.where(d > 1, hierarchical_allreduce_time(
         volume, d, np.minimum(dp_peers_in_node, d), intra.bandwidth, inter.bandwidth,
-        intra.latency, inter.latency), 0.0)
+        intra.latency, inter.latency) + collective_latency_s, 0.0)
     step = pipeline_s + tp_comm + pp_comm + (1.0 - dp_overlap) * dp_comm
 
     valid = ((t <= box.accelerators) & (heads % t == 0) & (p <= layers)
