@@ -65,6 +65,27 @@ def test_parameter_panel_reruns_on_every_change():
         panel.set("precision", "fp8")
 
 
+def test_a_panels_output_carries_static_fallbacks_that_follow_the_controls():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panel = ParameterPanel({"batch": (1, 64, 1, 8)}, lambda batch: f"batch {batch}: memory")
+    bundle = panel.bundle()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.widget.model_id
+    assert "batch = 8" in bundle["text/html"] and "batch 8: memory" in bundle["text/plain"]
+    panel._sliders["batch"].value = 32
+    assert "batch = 32" in panel.bundle()["text/html"] and "batch 32" in panel.bundle()["text/plain"]
+
+    def figure(batch):
+        fig, ax = plt.subplots()
+        ax.plot([1, batch])
+        fig.alt_text = f"a line to {batch}"
+        return fig
+    drawn = ParameterPanel({"batch": (1, 64, 1, 8)}, figure)
+    assert 'alt="a line to 8"' in drawn.static_html and "data:image/png;base64," in drawn.static_html
+
+
 def test_failure_banner_says_it_in_words_with_an_alert_role():
     banner = FailureBanner("OUT OF MEMORY", "needs 141 GB, has 80 GB")
     assert banner.text.startswith("FAILURE: OUT OF MEMORY")

@@ -29,5 +29,7 @@ def show(item: Any) -> None:
 
     if hasattr(item, "html"):   # static, with a text alternative: survives a reopen
         display({"text/html": item.html, "text/plain": getattr(item, "text", "")}, raw=True)
+    elif hasattr(item, "bundle"):   # live, with static fallbacks kept in step
+        item.display()
     else:
         display(item.widget if hasattr(item, "widget") else item)

@@ -1,8 +1,20 @@
-"""Parameter panels: controls that re-run the solver and redraw on every change."""
+"""Parameter panels: controls that re-run the solver and redraw on every change.
+
+In a live kernel the panel is an ipywidgets box (sliders, dropdowns and the result). Its
+output also carries a static fallback (the settings and the result as HTML, and as text)
+that follows every change, so a saved notebook still reads in a viewer without widgets;
+JupyterLab shows the controls again after a reopen when it saves widget state (the
+README's hub set-up turns that on).
+"""
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from typing import Any, Callable, Mapping
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class ParameterPanel:
@@ -17,6 +29,7 @@ class ParameterPanel:
         self.calls = 0
         self.last: Any = None
         self._widget: Any = None
+        self._handle: Any = None
         self._run()
 
     @staticmethod
@@ -46,6 +59,8 @@ class ParameterPanel:
         self.calls += 1
         if self._widget is not None:
             self._draw()
+        if self._handle is not None:
+            self._handle.update(self.bundle(), raw=True)
 
     @property
     def text(self) -> str:
@@ -53,6 +68,32 @@ class ParameterPanel:
         result = self.last if isinstance(self.last, str) else getattr(
             self.last, "alt_text", "figure drawn")
         return f"[{settings}] {result}"
+
+    @property
+    def static_html(self) -> str:
+        """The settings and the result as static HTML (a figure as an inline PNG)."""
+        settings = html.escape(", ".join(f"{k} = {v}" for k, v in self.values.items()))
+        if isinstance(self.last, str) or not hasattr(self.last, "savefig"):
+            result = f"<pre>{html.escape(str(self.last))}</pre>"
+        else:
+            image = io.BytesIO()
+            self.last.savefig(image, format="png", dpi=72)
+            alt = html.escape(getattr(self.last, "alt_text", "figure"))
+            result = (f'<img alt="{alt}" src="data:image/png;base64,'
+                      f'{base64.b64encode(image.getvalue()).decode()}">')
+        return f"<div><i>Explored with {settings}:</i>{result}</div>"
+
+    def bundle(self) -> dict[str, Any]:
+        """The live widget with its static fallbacks (HTML, then text)."""
+        return {WIDGET_VIEW: {"version_major": 2, "version_minor": 0,
+                              "model_id": self.widget.model_id},
+                "text/html": self.static_html, "text/plain": self.text}
+
+    def display(self) -> None:
+        """Show the live panel, keeping its fallbacks in step with the controls."""
+        from IPython.display import display
+
+        self._handle = display(self.bundle(), raw=True, display_id=True)
 
     @property
     def widget(self) -> Any:
