@@ -130,3 +130,16 @@ def test_a_reveal_draws_the_gap_and_says_how_the_model_got_there(lab):
     hidden = RevealCard(lab, "intensity")
     hidden.reveal()
     assert "<svg" not in hidden.html and "How the model" not in hidden.html
+
+
+def test_the_summary_opens_only_once_every_prediction_is_committed(lab, capsys):
+    from mlsysim_lab.widgets import summary
+
+    summary(lab, "Decode binds on **memory bandwidth**.")
+    shut = capsys.readouterr().out
+    assert "memory bandwidth" not in shut and "still open" in shut
+    for item in lab.spec.items:
+        if item.predictable:
+            lab.predict(item.name, item.key_value(lab.scenario))
+    summary(lab, "Decode binds on **memory bandwidth**.")
+    assert "memory bandwidth" in capsys.readouterr().out

@@ -45,7 +45,7 @@ def setup(lab_id: str, extra: str = "") -> list[Any]:
             "from mlsysim_lab.grading import open_lab\n"
             "from mlsysim_lab.grading.nbcheck import check_function\n"
             "from mlsysim_lab.widgets import commit, describe_scenario, reveal, save_report, show, "
-            "FailureBanner, ParameterPanel\n"
+            "summary, FailureBanner, ParameterPanel\n"
             f"lab = open_lab({lab_id!r})\n"
             "print(describe_scenario(lab))"
             + ("\n" + extra.strip() if extra.strip() else ""))
@@ -99,8 +99,11 @@ def reflect(lab_id: str, name: str, prompt: str, model_answer: str, points: floa
 
 
 def summary(lab_id: str, markdown: str) -> list[Any]:
-    """The closing summary, then the cell that writes the student's own report."""
-    return [cells.markdown(f"## Summary: which wall binds, and why\n\n{markdown.strip()}"),
+    """The closing summary (shown only once every prediction is committed: its text sits
+    in a collapsed locked cell), then the cell that writes the student's own report."""
+    hidden = cells.setup(f"summary(lab, {markdown.strip()!r})", f"{lab_id}-summary")
+    hidden.metadata["jupyter"] = {"source_hidden": True}
+    return [cells.markdown("## Summary: which wall binds, and why"), hidden,
             cells.markdown("## Your report\n\nSave the notebook, then run the cell below: it "
                            f"writes `{lab_id}-report.html` beside it, with every prediction you "
                            "committed against the model, a calibration picture and your "

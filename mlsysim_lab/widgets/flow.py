@@ -64,6 +64,25 @@ def reveal(lab: Lab, name: str) -> None:
     show(card)
 
 
+def summary(lab: Lab, markdown: str) -> None:
+    """The lab's closing summary, which names what binds and why: shown once every
+    prediction is committed (a summary read first would answer the questions)."""
+    open_items = [item.name for item in lab.spec.items
+                  if item.predictable and not lab.has_prediction(item.name)]
+    if open_items:
+        print(f"The summary opens once every prediction is committed ({len(open_items)} "
+              f"still open: {', '.join(open_items)}). Run this cell again then.")
+        return
+    if nbgrader_mode():
+        return
+    try:
+        from IPython.display import display
+    except ImportError:
+        print(markdown)
+        return
+    display({"text/markdown": markdown, "text/plain": markdown}, raw=True)
+
+
 def save_report(lab: Lab) -> None:
     """Write the student's report of this lab beside the saved notebook (not while the
     lab is being autograded: the grader keeps its own record)."""
