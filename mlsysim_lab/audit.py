@@ -6,8 +6,9 @@ Composition (each number comes from the wall that owns it):
   20 tokens per parameter), tokens per parameter against that rule;
 * node and fleet: the fastest configuration that fits, searched over TP from 1 to the
   node's size, every pipeline depth (uneven stages: ceil(L / PP) layers on the busiest),
-  ZeRO stages 0-3, recomputation none / selective / full and micro-batches of 1, 2 or 4
-  (the published parallelism can be given instead); its step time, bubble,
+  ZeRO stages 0-3, recomputation none / selective / full, micro-batches of 1, 2 or 4 and
+  interleaved pipelines of 1, 2 or 4 chunks per device (the published parallelism can be
+  given instead); its step time, bubble,
   communication and binding wall (walls 2, 14, 15). A run that fits nowhere is refused
   with the constraint that binds;
 * batch: the global batch follows DP: each replica runs max(ceil(T / (s x DP x b)), PP)
@@ -75,14 +76,16 @@ CHECKPOINT_TIER = "checkpoint-store"
 RECOMPUTE_CHOICES = ("none", "selective", "full")
 ZERO_STAGES = (0, 1, 2, 3)
 MICRO_BATCHES = (1, 2, 4)
+#: Model chunks per device of the interleaved 1F1B schedule (Narayanan et al., SC 2021).
+INTERLEAVINGS = (1, 2, 4)
 
 
 class AuditConfig(BaseModel):
     """What to audit. ``tokens=None`` means the compute-optimal budget. A ``cluster``
     sets the node, the device count and the network oversubscription. ``seq_len``
     defaults to 4,096 tokens or the model's context if shorter, and may not exceed the
-    context. ``tp``, ``pp``, ``zero_stage``, ``recompute`` and ``micro_batch`` pin the
-    parallelism (a published run's); the rest is searched. ``pue`` replaces the region's.
+    context. ``tp``, ``pp``, ``zero_stage``, ``recompute``, ``micro_batch`` and
+    ``virtual_stages`` pin the parallelism (a published run's); the rest is searched. ``pue`` replaces the region's.
     ``async_checkpoint`` snapshots to host memory and writes in the background.
     ``efficiency="calibrated"`` runs the step model at the device's achievable matmul
     fraction with NCCL's base latency per all-reduce, and the fixed-MFU days at the
@@ -108,6 +111,7 @@ class AuditConfig(BaseModel):
     zero_stage: Literal[0, 1, 2, 3] | None = None
     recompute: Literal["none", "selective", "full"] | None = None
     micro_batch: int | None = Field(None, ge=1)
+    virtual_stages: int | None = Field(None, ge=1)
     async_checkpoint: bool = False
     efficiency: Literal["ideal", "calibrated"] = "ideal"
 
@@ -156,59 +160,66 @@ def choose_parallelism(model: str, box: Node, devices: int, seq_len: int, *,
                        batch_tokens: float = DEFAULT_BATCH_TOKENS, tp: int | None = None,
                        pp: int | None = None, zero_stage: int | None = None,
                        recompute: str | None = None, micro_batch: int | None = None,
-                       oversubscription: float = 1.0, compute_efficiency: float = 1.0,
+                       virtual_stages: int | None = None, oversubscription: float = 1.0,
+                       compute_efficiency: float = 1.0,
                        collective_latency_s: float = 0.0) -> dict[str, Any]:
     """The configuration with the highest MFU that fits, over TP (divisors of the node
     size, of the heads and of the device count), every PP up to the layer count that
-    divides the devices left, ZeRO 0-3, each recomputation and micro-batch size (each
-    axis pinned where given), each step timed at ``compute_efficiency`` with
-    ``collective_latency_s`` per all-reduce. ``fits`` is False when nothing fits;
-    ``refusal`` then names the binding constraint (no valid layout, the batch cap, or
-    memory with the smallest footprint)."""
+    divides the devices left, ZeRO 0-3, each recomputation, micro-batch size and (with a
+    pipeline) interleaving depth (each axis pinned where given), each step timed at
+    ``compute_efficiency`` with ``collective_latency_s`` per all-reduce. ``fits`` is
+    False when nothing fits; ``refusal`` then names the binding constraint (no valid
+    layout, the batch cap, or memory with the smallest footprint)."""
     spec = catalog.get_model(model)
     capacity = catalog.get_hardware(box.accelerator).memory_capacity
     tps = [t for t in range(1, box.accelerators + 1) if spec.heads % t == 0
            and box.accelerators % t == 0 and devices % t == 0 and tp in (None, t)]
-    layouts = [(t, p, b) for t in tps for p in range(1, spec.layers + 1)
+    layouts = [(t, p, b, v) for t in tps for p in range(1, spec.layers + 1)
                if devices % (t * p) == 0 and pp in (None, p)
-               for b in (MICRO_BATCHES if micro_batch is None else (micro_batch,))]
+               for b in (MICRO_BATCHES if micro_batch is None else (micro_batch,))
+               for v in (_interleavings(p) if virtual_stages is None else (virtual_stages,))]
     if not layouts:
         return {"fits": False, "refusal": (
             f"no layout: TP must divide the node's {box.accelerators} accelerators, the "
             f"{spec.heads} heads and the {devices} devices, and TP x PP the devices"
             + (f" (pinned: tp={tp}, pp={pp})" if tp or pp else ""))}
-    t, p, b = (np.array(axis, dtype=float) for axis in zip(*layouts))
-    dp = devices / (t * p)
-    per_replica = np.maximum(np.ceil(batch_tokens / (seq_len * dp * b)), p)
-    global_batch = dp * b * per_replica
+    axes = dict(zip(("tp", "pp", "micro_batch", "virtual_stages"),
+                    (np.array(axis, dtype=float) for axis in zip(*layouts))))
+    axes["dp"] = devices / (axes["tp"] * axes["pp"])
+    per_replica = np.maximum(np.ceil(batch_tokens / (seq_len * axes["dp"] * axes["micro_batch"])),
+                             axes["pp"])
+    axes["global_batch"] = axes["dp"] * axes["micro_batch"] * per_replica
     cap = max(batch_tokens, MAX_BATCH_TOKENS)
-    within = global_batch * seq_len <= cap
+    within = axes["global_batch"] * seq_len <= cap
     if not within.any():
         return {"fits": False, "refusal": (
-            f"the batch binds: every layout needs at least {global_batch.min() * seq_len:.3g} "
-            f"tokens per step (DP x micro-batch x stages x {seq_len}) against a cap of "
-            f"{cap:.3g}; use fewer devices or a larger batch_tokens")}
-    t, p, b, dp, global_batch = (x[within] for x in (t, p, b, dp, global_batch))
+            f"the batch binds: every layout needs at least "
+            f"{axes['global_batch'].min() * seq_len:.3g} tokens per step (DP x micro-batch x "
+            f"stages x {seq_len}) against a cap of {cap:.3g}; use fewer devices or a larger "
+            "batch_tokens")}
+    axes = {name: values[within] for name, values in axes.items()}
     best: dict[str, Any] | None = None
     smallest: tuple[float, dict[str, Any]] | None = None
     for zero in (ZERO_STAGES if zero_stage is None else (zero_stage,)):
         for redo in (RECOMPUTE_CHOICES if recompute is None else (recompute,)):
-            step = training_step(spec, box, tp=t, pp=p, dp=dp, micro_batch=b,
-                                 global_batch=global_batch, seq_len=seq_len, zero_stage=zero,
-                                 recompute=redo, oversubscription=oversubscription,
+            step = training_step(spec, box, seq_len=seq_len, zero_stage=zero, recompute=redo,
+                                 oversubscription=oversubscription,
                                  compute_efficiency=compute_efficiency,
-                                 collective_latency_s=collective_latency_s)
+                                 collective_latency_s=collective_latency_s, **axes)
             plan = {"zero_stage": zero, "recompute": redo}
             memory = np.asarray(step.memory_bytes, dtype=float)
-            i = int(np.argmin(memory))
-            if smallest is None or memory[i] < smallest[0]:
-                smallest = (float(memory[i]), {**plan, **_layout(t, p, dp, b, global_batch, i)})
+            valid = np.asarray(step.reason) != "invalid"
+            i = int(np.argmin(np.where(valid, memory, np.inf)))
+            if valid[i] and (smallest is None or memory[i] < smallest[0]):
+                smallest = (float(memory[i]), {**plan, **_pick(axes, i)})
             mfu = np.where(np.asarray(step.feasible), np.nan_to_num(step.mfu, nan=-1.0), -1.0)
             j = int(np.argmax(mfu))
             if mfu[j] > 0 and (best is None or mfu[j] > best["step_model_mfu"]):
-                best = {**plan, **_layout(t, p, dp, b, global_batch, j),
-                        "step_model_mfu": float(mfu[j])}
+                best = {**plan, **_pick(axes, j), "step_model_mfu": float(mfu[j])}
     if best is None:
+        if smallest is None:
+            return {"fits": False, "refusal": "no valid layout (every candidate breaks a rule "
+                    "of the step model: stages or interleaving deeper than the layers allow)"}
         footprint, where = smallest
         return {"fits": False, "refusal": (
             f"memory capacity binds, the run does not fit: the smallest footprint searched is "
@@ -218,10 +229,13 @@ def choose_parallelism(model: str, box: Node, devices: int, seq_len: int, *,
     return {**best, "fits": True}
 
 
-def _layout(t: np.ndarray, p: np.ndarray, dp: np.ndarray, b: np.ndarray,
-            global_batch: np.ndarray, i: int) -> dict[str, int]:
-    return {"tp": int(t[i]), "pp": int(p[i]), "dp": int(dp[i]), "micro_batch": int(b[i]),
-            "global_batch": int(global_batch[i])}
+def _interleavings(pp: int) -> tuple[int, ...]:
+    """Interleaving depths searched: 1 without a pipeline, else 1, 2 and 4 chunks."""
+    return (1,) if pp == 1 else INTERLEAVINGS
+
+
+def _pick(axes: dict[str, np.ndarray], i: int) -> dict[str, int]:
+    return {name: int(values[i]) for name, values in axes.items()}
 
 
 def audit(config: AuditConfig) -> AuditReport:
@@ -241,7 +255,7 @@ def audit(config: AuditConfig) -> AuditReport:
         spec.id, box, devices, seq_len, oversubscription=oversubscription,
         batch_tokens=config.batch_tokens or DEFAULT_BATCH_TOKENS, tp=config.tp, pp=config.pp,
         zero_stage=config.zero_stage, recompute=config.recompute,
-        micro_batch=config.micro_batch, **kernels)
+        micro_batch=config.micro_batch, virtual_stages=config.virtual_stages, **kernels)
     if not plan["fits"]:
         raise ValueError(f"{spec.name} cannot train on {devices} x {device.name}: "
                          f"{plan['refusal']}; a run that cannot start has no days, energy "
@@ -312,6 +326,11 @@ def audit(config: AuditConfig) -> AuditReport:
                        "over the service life at the hardware-utilisation share")
     upgrade = max(sensitivity, key=lambda k: abs(sensitivity[k]))
     cited = _kernel_efficiency(config.efficiency, device.id)["sources"]
+    tier = catalog.get_storage(CHECKPOINT_TIER)
+    cited.append({"id": tier.id, "value": tier.write_bandwidth, "unit": "B/s",
+                  "source": f"per-node checkpoint write share, capped at "
+                            f"{tier.aggregate_write_bandwidth:.3g} B/s "
+                            f"({tier.citation('write_bandwidth')})"})
     return AuditReport(figures, walls, notes, plan, sensitivity, upgrade,
                        [_assumption(key) for key in USED_ASSUMPTIONS] + cited)
 
@@ -351,6 +370,7 @@ def _step(model: str, box: Node, plan: dict[str, Any], seq_len: int, **parts: An
     """The training step of the chosen plan (``parts`` replace the node's components)."""
     return training_step(model, box, tp=plan["tp"], pp=plan["pp"], dp=plan["dp"],
                          micro_batch=plan["micro_batch"], global_batch=plan["global_batch"],
+                         virtual_stages=plan["virtual_stages"],
                          seq_len=seq_len, zero_stage=plan["zero_stage"],
                          recompute=plan["recompute"],
                          oversubscription=plan["oversubscription"],

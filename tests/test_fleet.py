@@ -141,3 +141,16 @@ def test_llama3_scale_gives_hours_between_failures():
     # about one every 3 hours.
     mtbf_h = cluster_mtbf_s(16384, 2048) / 3600
     assert mtbf_h == pytest.approx(54 * 24 / 419, rel=0.15)
+
+
+def test_interleaving_divides_the_bubble_and_multiplies_the_pipeline_sends():
+    # Narayanan et al. (SC 2021), Section 2.2.2: v model chunks per device.
+    plain = training_step("llama-3-70b", "dgx-h100", tp=8, pp=8, dp=4, global_batch=256)
+    chunked = training_step("llama-3-70b", "dgx-h100", tp=8, pp=8, dp=4, global_batch=256,
+                            virtual_stages=np.array([2, 4]))
+    m = 256 / 4
+    np.testing.assert_allclose(chunked.bubble_fraction, 7 / (np.array([2, 4]) * m + 7))
+    np.testing.assert_allclose(chunked.pp_comm_s, plain.pp_comm_s * np.array([2, 4]))
+    too_fine = training_step("llama-3-70b", "dgx-h100", tp=8, pp=8, dp=4, global_batch=256,
+                             virtual_stages=11)      # 10 layers per stage
+    assert not too_fine.feasible and too_fine.binding_wall == "invalid configuration"

@@ -36,6 +36,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                        help="pin activation recomputation (default: searched)")
     audit.add_argument("--micro-batch", dest="micro_batch", type=int,
                        help="pin the micro-batch size in sequences (default: searched)")
+    audit.add_argument("--virtual-stages", dest="virtual_stages", type=int,
+                       help="pin the interleaved pipeline's chunks per device (default: searched)")
     audit.add_argument("--async-checkpoint", dest="async_checkpoint", action="store_true",
                        default=None, help="checkpoint asynchronously (snapshot to host "
                        "memory, write in the background)")
@@ -48,7 +50,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 AUDIT_KEYS = ("model", "tokens", "hardware", "devices", "region", "mfu", "node", "pricing",
               "cluster", "seq_len", "pue", "batch_tokens", "tp", "pp", "zero_stage",
-              "recompute", "micro_batch", "async_checkpoint", "efficiency")
+              "recompute", "micro_batch", "virtual_stages", "async_checkpoint", "efficiency")
 
 
 def _audit_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -91,7 +93,8 @@ def _audit(args: argparse.Namespace) -> str:
              f"{f['region']}, {f['tokens']:.3g} tokens ({f['tokens_per_param']:.3g} per parameter), "
              f"sequences of {f['seq_len']}",
              f"  parallelism   TP {p['tp']} x PP {p['pp']} x DP {p['dp']}, ZeRO-{p['zero_stage']}, "
-             f"{p['recompute']} recomputation, micro-batch {p['micro_batch']}, global batch "
+             f"{p['recompute']} recomputation, micro-batch {p['micro_batch']}, "
+             f"{p['virtual_stages']} chunk(s) per device, global batch "
              f"{p['global_batch']} sequences",
              f"  time          {f['days']:.3g} days, {f['gpu_hours']:.4g} GPU-hours (MFU {f['mfu']:.2f}, "
              f"{f['efficiency']} profile); "

@@ -22,13 +22,18 @@ wall 15, as a synchronisation loss).
 
 Time per step for a global batch of B sequences (m = B / (DP x b) micro-batches):
     compute     = hardware FLOPs / (devices x peak x compute_efficiency)
-    bubble      = (PP - 1) / (m + PP - 1) of the pipeline time (Huang et al., GPipe,
-                  NeurIPS 2019; Narayanan et al., SC 2021)
+    bubble      = (PP - 1) / (v m + PP - 1) of the pipeline time (Huang et al., GPipe,
+                  NeurIPS 2019; Narayanan et al., SC 2021); v = ``virtual_stages``, the
+                  model chunks per device of the interleaved 1F1B schedule (v = 1: plain
+                  1F1B; v <= the busiest stage's layers), which divides the bubble by v
+                  and multiplies the PP sends by v (Narayanan et al., Section 2.2.2; the
+                  interleaved schedule's slightly larger in-flight activation memory is
+                  not modelled)
     TP comm     = 4 all-reduces of b s h activations per layer of the busiest stage per
                   micro-batch (2 forward,
                   2 backward; Shoeybi et al., Megatron-LM, 2019), ring over the node's
                   scale-up link, on the critical path
-    PP comm     = 2 (forward, backward) point-to-point sends of b s h / TP per micro-batch
+    PP comm     = 2 v (forward, backward) point-to-point sends of b s h / TP per micro-batch
                   (each TP rank sends its slice: the scatter/gather optimisation of
                   Narayanan et al. 2021, section 4.1) over the scale-out fabric, not
                   overlapped (an upper bound)
@@ -135,7 +140,7 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
                   scale_up: str | Fabric | None = None,
                   scale_out: str | Fabric | None = None,
                   oversubscription: float = 1.0,
-                  collective_latency_s: float = 0.0) -> TrainingStep:
+                  collective_latency_s: float = 0.0, virtual_stages: Any = 1) -> TrainingStep:
     """One optimizer step of ``global_batch`` sequences on TP x PP x DP devices of
     ``node``'s kind. TP, PP, DP, micro_batch and global_batch may be arrays (broadcast).
     ``accelerator``, ``scale_up`` and ``scale_out`` replace the node's own parts (a
@@ -162,8 +167,9 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
             raise ValueError(f"{name} must be in {'(0, 1]' if name[0] == 'c' else '[0, 1]'}, "
                              f"got {value!r}")
 
-    t, p, d, b = (np.asarray(to_count(v, n), dtype=float) for v, n in (
-        (tp, "tp"), (pp, "pp"), (dp, "dp"), (micro_batch, "micro_batch")))
+    t, p, d, b, v = (np.asarray(to_count(x, n), dtype=float) for x, n in (
+        (tp, "tp"), (pp, "pp"), (dp, "dp"), (micro_batch, "micro_batch"),
+        (virtual_stages, "virtual_stages")))
     batch = to_count(global_batch, "global_batch")
     s = to_count(seq_len, "seq_len", "token")
     devices = t * p * d
@@ -183,13 +189,13 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
 
     compute = training_flops(spec, batch * s, seq_len=s, recompute=recompute)
     compute_s = compute.hardware_flops / (devices * peak * compute_efficiency)
-    bubble = (p - 1.0) / (micro_batches + p - 1.0)
+    bubble = (p - 1.0) / (v * micro_batches + p - 1.0)
     pipeline_s = compute_s * imbalance / (1.0 - bubble)
     message = b * s * h * WEIGHT_BYTES
     tp_calls = 4.0 + (2.0 if recompute == "full" else 0.0)
     tp_comm = tp_calls * stage_layers * micro_batches * (ring_allreduce_time(
         message, t, intra.bandwidth, intra.latency) + np.where(t > 1, collective_latency_s, 0.0))
-    pp_comm = np.where(p > 1, 2.0 * micro_batches * (message / t / inter.bandwidth
+    pp_comm = np.where(p > 1, 2.0 * v * micro_batches * (message / t / inter.bandwidth
                                                      + inter.latency), 0.0)
     dp_peers_in_node = np.maximum(box.accelerators / t, 1.0)
     volume = params * GRADIENT_BYTES * (1.5 if zero_stage == 3 else 1.0)
@@ -198,7 +204,7 @@ def training_step(model: str | ModelSpec, node: str | Node, *, tp: Any = 1, pp: 
         intra.latency, inter.latency) + collective_latency_s, 0.0)
     step = pipeline_s + tp_comm + pp_comm + (1.0 - dp_overlap) * dp_comm
 
-    valid = ((t <= box.accelerators) & (heads % t == 0) & (p <= layers)
+    valid = ((t <= box.accelerators) & (heads % t == 0) & (p <= layers) & (v <= stage_layers)
              & (micro_batches >= 1) & (micro_batches == np.floor(micro_batches)))
     fits = memory <= device.memory_capacity
     feasible = valid & fits
