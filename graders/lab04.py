@@ -1,11 +1,21 @@
-"""Lab 04: the spec (title, question, scenario, items). Every key is a call into the solver."""
+"""Lab 04: the spec (title, question, scenario, items). Every key is a call into the solver.
 
-import numpy as np
+The scenario's ``efficiency`` is the fraction of the dense FP16 peak a ResNet-50 training
+step reaches. Published single-GPU throughputs put it at 20-30 %: NVIDIA Deep Learning
+Examples, ResNet50 v1.5 for PyTorch (pytorch-21.03 NGC container), 2,470 img/s mixed
+precision on one A100 80GB, i.e. 2,470 x 3 x 8.2 GFLOP = 61 TFLOP/s of 312 (20 %); the
+MXNet version (mxnet-20.12 NGC), 1,376 img/s on one V100 16GB, 34 TFLOP/s of 125 (27 %).
+https://github.com/NVIDIA/DeepLearningExamples (PyTorch/Classification/ConvNets/
+resnet50v1.5 and MxNet/Classification/RN50v1.5, READMEs, "Training performance results").
+"""
 
-from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
-                                 NumericItem, Option)
+from typing import Any, Mapping
+
+from mlsysim_lab import catalog
+from mlsysim_lab.grading import Choice, ChoiceItem, Count, LabSpec, NumericItem, Option
 from mlsysim_lab.walls import names
-from mlsysim_lab.walls.data.ingestion import accelerator_utilisation, input_pipeline
+from mlsysim_lab.walls.data.ingestion import InputPipeline, input_pipeline
+from mlsysim_lab.walls.node import Efficiency
 
 MODEL = "resnet-50"
 #: The node whose network ports read the remote tier and whose GPUs share it. The zoo has
@@ -15,38 +25,79 @@ NODE = {"a100": "dgx-a100", "v100": "dgx-a100", "h100": "dgx-h100"}
 REMOTE = "object-store"
 #: Binding wall of the input pipeline -> the option label students pick.
 STAGE = {names.COMPUTE: "gpu", names.wall(9): "cpu", names.wall(10): "storage"}
-SHARERS = np.arange(1, 257)
+
+Scenario = Mapping[str, Any]
 
 
-def utilisation(t_acc: float, t_cpu: float, t_io: float) -> float:
-    """Accelerator utilisation = t_acc / max(t_acc, t_cpu, t_io): the share of a step the
-    accelerator computes while prefetching overlaps the three stages, from
-    :func:`accelerator_utilisation`."""
-    return float(accelerator_utilisation(t_acc, t_cpu, t_io))
-
-
-def pipeline(s, **overrides):
-    """The student's training step (local NVMe, their CPU workers) unless overridden."""
-    kwargs = {"batch": s["batch"], "workers": s["workers"], **overrides}
+def pipeline(s: Scenario, **overrides: Any) -> InputPipeline:
+    """The student's training step (local NVMe, their CPU workers, the achieved fraction
+    of peak) unless overridden."""
+    kwargs = {"batch": s["batch"], "workers": s["workers"],
+              "efficiency": Efficiency(compute_efficiency=s["efficiency"]), **overrides}
     return input_pipeline(MODEL, s["hardware"], **kwargs)
 
 
-def plenty_of_workers(s) -> float:
-    """Twice the workers the GPU needs: the CPU stage is then far from binding."""
-    return 2 * pipeline(s).workers_needed
+def remote(s: Scenario) -> InputPipeline:
+    """The step with twice the CPU workers it needs, reading from the object store that
+    all of the node's GPUs share."""
+    return pipeline(s, workers=2 * pipeline(s).workers_needed, storage=REMOTE,
+                    node=NODE[s["hardware"]])
 
 
-def remote(s, **overrides):
-    """The step with enough CPU workers, reading from the object store that the node's
-    GPUs share (default: all of its GPUs)."""
-    return pipeline(s, workers=plenty_of_workers(s), storage=REMOTE, node=NODE[s["hardware"]],
-                    **overrides)
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.1f} ms"
 
 
-def max_sharers(s) -> float:
-    """The most GPUs that can share the node's object-store link before storage binds."""
-    sweep = remote(s, sharers=SHARERS)
-    return float(SHARERS[sweep.storage_s <= sweep.accelerator_s].max())
+def _gpu_working(s: Scenario) -> str:
+    p, gpu = pipeline(s), catalog.get_hardware(s["hardware"])
+    macs = catalog.get_model(MODEL).published_macs
+    return (f"3 x 2 x {macs / 1e9:.2f} GMAC x {s['batch']} images / ({s['efficiency']:.0%} x "
+            f"{gpu.peak('fp16') / 1e12:.0f} TFLOP/s) = {_ms(p.accelerator_s)}")
+
+
+def _stages(p: InputPipeline) -> str:
+    return (f"GPU {_ms(p.accelerator_s)}, CPU {_ms(p.preprocessing_s)}, "
+            f"storage {_ms(p.storage_s)}")
+
+
+def _cpu_working(s: Scenario) -> str:
+    p = pipeline(s)
+    rate = catalog.get_assumption("jpeg-decode-rate-per-core").value
+    return (f"CPU: {s['batch']} / ({s['workers']} workers x {rate:.0f} images/s) = "
+            f"{_ms(p.preprocessing_s)}; {_stages(p)}: the slowest binds")
+
+
+def _utilisation_working(s: Scenario) -> str:
+    p = pipeline(s)
+    return (f"{_ms(p.accelerator_s)} / max({_ms(p.accelerator_s)}, {_ms(p.preprocessing_s)}, "
+            f"{_ms(p.storage_s)}) = {100 * p.utilisation:.0f} %")
+
+
+def _workers_working(s: Scenario) -> str:
+    p = pipeline(s)
+    rate = catalog.get_assumption("jpeg-decode-rate-per-core").value
+    return (f"ceil({s['batch']} images / ({_ms(p.accelerator_s)} x {rate:.0f} images/s)) = "
+            f"{p.workers_needed:.0f} workers")
+
+
+def _remote_working(s: Scenario) -> str:
+    p, store = remote(s), catalog.get_storage(REMOTE)
+    node = catalog.get_node(NODE[s["hardware"]])
+    sample = catalog.get_assumption("imagenet-bytes-per-sample").value
+    return (f"storage: {s['batch']} x {sample / 1e3:.0f} kB / ({store.read_bandwidth / 1e9:.2f} "
+            f"GB/s / {node.accelerators} GPUs) = {_ms(p.storage_s)}; {_stages(p)}")
+
+
+def _stage_options(cpu: str, gpu: str, storage: str) -> tuple[Option, ...]:
+    """The three stages as options; each says why it binds and what picking it wrongly
+    stands for."""
+    return (Option("cpu", "CPU preprocessing", misconception=cpu,
+                   why="the workers decode the batch more slowly than the GPU computes it"),
+            Option("gpu", "GPU compute", misconception=gpu,
+                   why="the GPU's step is the longest of the three stages"),
+            Option("storage", "storage reads", misconception=storage,
+                   why="the GPU's share of the storage link delivers a batch more slowly "
+                       "than the GPU computes it"))
 
 
 LAB = LabSpec(
@@ -55,76 +106,48 @@ LAB = LabSpec(
     level="intermediate", walls=(8, 9, 10, 1),
     paths={"first-time": 5},
     scenario={"hardware": Choice(values=("a100", "v100", "h100"), default="a100"),
-              "batch": Choice(values=(128, 192, 256), default=256),
-              "workers": Choice(values=(3, 4, 6), default=6)},
-    goals=("Compute the accelerator time of a training step from the roofline (forward + "
-           "backward = 3 forward passes).",
-           "Compute the CPU preprocessing time of a batch from a per-core decode rate.",
-           "Explain GPU utilisation as accelerator time / step time with overlapped stages.",
+              "batch": Choice(values=(128, 256), default=256),
+              "workers": Choice(values=(2, 4, 8), default=4),
+              "efficiency": Choice(values=(0.2, 0.25, 0.3), default=0.2)},
+    goals=("Compute the GPU time of a training step from its FLOPs and the fraction of "
+           "peak it reaches (forward + backward = 3 forward passes).",
+           "Find the stage that binds an overlapped pipeline and the GPU utilisation it "
+           "leaves.",
            "Size the CPU workers that keep the GPU fed.",
            "Recognise when remote storage, shared by a node's GPUs, binds instead."),
-    minutes=45,
+    minutes=15,
     discussion=("nvidia-smi shows 30 % utilisation: what do you measure before buying "
                 "faster GPUs?", "Why does a faster GPU need more CPU cores and more storage "
                 "bandwidth to stay busy?"),
     items=(
-        NumericItem("gpu_step",
-                    "the accelerator time of one training step (forward + "
-                    "backward) at your batch", unit="s",
-                    key=lambda s: pipeline(s).accelerator_s, tolerance=Banded(),
-                    hint="seconds, or a string with a unit such as 'ms'"),
-        NumericItem("cpu_time",
-                    "the time your workers take to decode one batch", unit="s", key=lambda s: pipeline(s).preprocessing_s,
-                    tolerance=Banded(),
-                    hint="seconds, or a string with a unit such as 'ms'"),
-        NumericItem("utilisation",
-                    "the GPU utilisation, accelerator time / step time, with "
-                    "the data on the local NVMe drive",
-                    unit="", key=lambda s: pipeline(s).utilisation, tolerance=Banded(),
-                    hint="a fraction, not a percentage"),
-        ChoiceItem("binding",
-                   "Which stage binds your step?", options=(
-            Option("cpu", "CPU preprocessing",
-                   why="the workers decode JPEGs slower than the GPU consumes them"),
-            Option("gpu", "the GPU's compute",
-                   misconception="low GPU utilisation means the GPU is too slow: a faster "
-                                 "GPU would idle even longer"),
-            Option("storage", "reading the files from storage",
-                   misconception="a data stall is always the disk: compare the bytes per "
-                                 "step with the drive's bandwidth")),
-            key=lambda s: STAGE[str(pipeline(s).binding_wall)]),
-        NumericItem("workers_needed",
-                    "the number of CPU workers that keep your GPU fed",
-                    unit="", key=lambda s: pipeline(s).workers_needed, tolerance=Banded(),
-                    hint="a whole number of workers"),
-        NumericItem("remote_io",
-                    "the storage time per step when the node's GPUs all read "
-                    "from the object store", unit="s", key=lambda s: remote(s).storage_s,
-                    tolerance=Banded(),
-                    hint="seconds, or a string with a unit such as 'ms'"),
-        ChoiceItem("remote_binding",
-                   "With twice the workers you need, which stage binds?", options=(
-            Option("storage", "storage",
-                   why="each GPU's share of the object-store link cannot deliver a batch within a GPU step",
-                   misconception="remote storage is always too slow: compare the bytes per "
-                                 "step with each GPU's share of the link"),
-            Option("gpu", "the GPU's compute",
-                   misconception="once the CPUs keep up the GPU binds: the node's GPUs "
-                                 "share one storage link"),
-            Option("cpu", "CPU preprocessing",
-                   misconception="more workers cannot fix a CPU stall: with twice the "
-                                 "workers needed the CPU takes about half the GPU time")),
-            key=lambda s: STAGE[str(remote(s).binding_wall)]),
-        NumericItem("max_sharers",
-                    "the most GPUs that can share the node's object-store link "
-                    "before storage binds (with enough CPU workers)", unit="", key=max_sharers,
-                    tolerance=Banded(),
-                    hint="a whole number of GPUs"),
-        FunctionItem("utilisation_fn",
-                     "`utilisation_of(t_acc, t_cpu, t_io)`, the share of a step"
-                     " the accelerator computes when the three stages overlap",
-                     reference=utilisation,
-                     arguments={"t_acc": FloatRange(1e-4, 10.0), "t_cpu": FloatRange(1e-4, 10.0),
-                                "t_io": FloatRange(1e-4, 10.0)},
-                     variable="utilisation_of"),
+        NumericItem("gpu_step", "the GPU time of one training step (forward + backward) at "
+                    "your batch", unit="s", key=lambda s: pipeline(s).accelerator_s,
+                    hint="seconds, or a string with a unit such as 'ms'",
+                    working=_gpu_working),
+        ChoiceItem("binding", "Which stage binds your step, with the data on the local NVMe "
+                   "drive?", options=_stage_options(
+                       cpu="image training is always starved by the CPU: with enough workers "
+                           "the decode takes less than the GPU's step",
+                       gpu="low utilisation means the GPU is too slow: a faster GPU would "
+                           "idle even longer",
+                       storage="a data stall is always the disk: compare the bytes per step "
+                               "with the drive's bandwidth"),
+                   key=lambda s: STAGE[str(pipeline(s).binding_wall)], working=_cpu_working),
+        NumericItem("utilisation", "the GPU utilisation, GPU time / step time, with the data "
+                    "on the local NVMe drive", unit="%",
+                    key=lambda s: 100 * pipeline(s).utilisation,
+                    working=_utilisation_working),
+        NumericItem("workers_needed", "the number of CPU workers that keep your GPU fed",
+                    unit="", key=lambda s: pipeline(s).workers_needed, tolerance=Count(),
+                    hint="a whole number of workers", working=_workers_working),
+        ChoiceItem("remote_binding", "The data moves to the object store that the node's "
+                   "GPUs share, with twice the workers needed. Which stage binds?",
+                   options=_stage_options(
+                       cpu="more workers cannot fix a CPU stall: with twice the workers "
+                           "needed the CPU takes half the GPU's time",
+                       gpu="once the CPUs keep up the GPU binds: the node's GPUs share one "
+                           "storage link",
+                       storage="remote storage is always too slow: each GPU's share of the "
+                               "link can deliver a batch within a slow enough GPU step"),
+                   key=lambda s: STAGE[str(remote(s).binding_wall)], working=_remote_working),
     ))
