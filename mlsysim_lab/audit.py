@@ -8,9 +8,8 @@ Composition (each number comes from the wall that owns it):
   node's size, every pipeline depth (uneven stages: ceil(L / PP) layers on the busiest),
   ZeRO stages 0-3, recomputation none / selective / full, micro-batches of 1, 2 or 4 and
   interleaved pipelines of 1, 2 or 4 chunks per device (the published parallelism can be
-  given instead); its step time, bubble,
-  communication and binding wall (walls 2, 14, 15). A run that fits nowhere is refused
-  with the constraint that binds;
+  given instead); its step time, bubble, communication and binding wall (walls 2, 14,
+  15). A run that fits nowhere is refused with the constraint that binds;
 * batch: the global batch follows DP: each replica runs max(ceil(T / (s x DP x b)), PP)
   micro-batches of b sequences (T: the target batch tokens, 4M by default; at least one
   micro-batch per stage so a 1F1B pipeline fills, Narayanan et al., SC 2021), and layouts
@@ -19,7 +18,9 @@ Composition (each number comes from the wall that owns it):
   assumption, or ``mfu``), and tokens / the step model's throughput; both divided by the
   reliability goodput (wall 16: checkpoints written to a storage tier that scales with
   the cluster, rework and restarts at the Young-Daly interval). ``days`` is the
-  fixed-MFU figure; ``days_step_model`` the other, and the notes say why they differ;
+  fixed-MFU figure; ``days_step_model`` the other, and the notes say why they differ.
+  The ``efficiency`` profile sets both: ``ideal`` (peak kernels, the cited MFU) or
+  ``calibrated`` (measured matmul fractions, NCCL's base latency, measured MFUs);
 * data: the token read bandwidth the run needs against the node's local storage (4-byte
   token ids; walls 8-10);
 * ops: energy and carbon in three scopes (accelerators, IT with hosts and network,
@@ -303,7 +304,9 @@ def audit(config: AuditConfig) -> AuditReport:
         "co2e_t_by_scope": {scope: mwh * grid for scope, mwh in by_scope.items()},
         "operational_co2e_t": float(carbon.operational_t),
         "embodied_co2e_t": float(carbon.embodied_t), "water_l": _finite(carbon.water_l),
-        "cost_usd": _finite(cost.total_usd), "cluster_mtbf_hours": float(reliability.mtbf_s) / 3600,
+        "cost_usd": _finite(cost.total_usd), "pricing": config.pricing,
+        "cloud_price_per_hour": box.cloud_price_per_hour,
+        "cloud_price_date": box.cloud_price_date, "cluster_mtbf_hours": float(reliability.mtbf_s) / 3600,
         "cluster_mtbf_hours_range": [float(worst.mtbf_s) / 3600, float(reliability.mtbf_s) / 3600],
         "checkpoint_s": float(reliability.checkpoint_s),
         "checkpoint_write_s": float(reliability.write_s),

@@ -105,7 +105,10 @@ def _audit(args: argparse.Namespace) -> str:
              f"{f['embodied_co2e_t']:.4g} embodied); operational by scope {carbon['facility']:.4g} "
              f"facility, {carbon['it']:.4g} IT, {carbon['gpu']:.4g} accelerators",
              "  cost          " + (f"${f['cost_usd']:,.0f}" if f["cost_usd"] is not None
-                                    else "unknown"),
+                                    else "unknown")
+             + (f" (cloud at ${f['cloud_price_per_hour']:.2f} per node-hour, "
+                f"{f['cloud_price_date']})" if f["pricing"] == "cloud"
+                and f["cloud_price_per_hour"] else ""),
              f"  reliability   MTBF {f['cluster_mtbf_hours']:.3g} h, checkpoint every "
              f"{f['checkpoint_interval_hours']:.3g} h ({f['checkpoint_s']:.3g} s stall, "
              f"{f['checkpoint_write_s']:.3g} s to write; restart {f['restart_s']:.0f} s), "
