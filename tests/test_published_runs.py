@@ -173,3 +173,22 @@ def test_a_collective_base_latency_is_paid_per_all_reduce():
     calls = 4 * free.stage_layers * free.micro_batches       # TP all-reduces per step
     assert paid.tp_comm_s - free.tp_comm_s == pytest.approx(calls * 1e-3)
     assert paid.dp_comm_s - free.dp_comm_s == pytest.approx(1e-3)
+
+
+def test_every_pinned_knob_moves_the_plan_and_the_step_model():
+    base_config = dict(model="llama-3-70b", hardware="h100", devices=1024)
+    base = audit(AuditConfig(**base_config))
+    plan = base.parallelism
+    other = {"tp": 8 if plan["tp"] != 8 else 4, "pp": 4 if plan["pp"] != 4 else 2,
+             "zero_stage": 3 if plan["zero_stage"] != 3 else 1,
+             "recompute": "full" if plan["recompute"] != "full" else "selective",
+             "micro_batch": 2 if plan["micro_batch"] != 2 else 1,
+             "virtual_stages": 1 if plan["virtual_stages"] != 1 else 2}
+    for key, value in other.items():
+        pinned = audit(AuditConfig(**base_config, **{key: value}))
+        assert pinned.parallelism[key] == value, key
+        assert pinned.figures["days_step_model"] != base.figures["days_step_model"], key
+    bigger = audit(AuditConfig(**base_config, batch_tokens=16 * 2**20))
+    assert bigger.parallelism["global_batch"] > plan["global_batch"]
+    longer = audit(AuditConfig(**base_config, seq_len=8192))
+    assert longer.figures["training_flops"] > base.figures["training_flops"]
