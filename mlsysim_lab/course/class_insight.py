@@ -151,7 +151,7 @@ def lab_insight(assignment: str, records: Sequence[ItemRecord],
                 spec: LabSpec | None = None) -> LabInsight:
     """The class insight of one lab from its gradebook rows (``read_records``)."""
     spec = spec or load_lab(assignment)
-    scenarios: dict[str | None, dict[str, Any]] = {}
+    keys: dict[tuple[str, str], Any] = {}
     insights = {item.name: ItemInsight(f"{spec.id}.{item.name}", item.prompt,
                                        "choice" if isinstance(item, ChoiceItem) else
                                        "numeric" if item.predictable else "code",
@@ -169,9 +169,11 @@ def lab_insight(assignment: str, records: Sequence[ItemRecord],
         item = spec.item(name)
         key = None
         if item.predictable:
-            if record.graded_as not in scenarios:
-                scenarios[record.graded_as] = draw(spec.scenario, spec.id, record.graded_as)
-            key = item.key_value(scenarios[record.graded_as])
+            scenario = draw(spec.scenario, spec.id, record.graded_as)
+            cached = (name, repr(sorted(scenario.items())))   # few scenarios, many students
+            if cached not in keys:
+                keys[cached] = item.key_value(scenario)
+            key = keys[cached]
         _add(insights[name], item, record, key, wrong[name])
         for flag in record.flags:
             kind = _kind(flag)

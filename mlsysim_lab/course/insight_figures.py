@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _HIGH, _LOW, _NEUTRAL = "#c62828", "#1565c0", "#546e7a"
 _CLIP = (1e-6, 1e6)   # ratios beyond a million-fold are drawn at the edge
+_VECTOR_POINTS = 500  # a bigger class's points are drawn as an image inside the SVG
 
 
 def _svg(fig: Figure) -> str:
@@ -78,7 +79,8 @@ def calibration_figure(items: Sequence[ItemInsight]) -> str:
     for index, item in enumerate(plotted):
         keys, predictions = zip(*item.calibration)
         ax.scatter(keys, predictions, s=18, alpha=0.7, marker="os^vDP*X"[index % 8],
-                   label=f"{item.item_id} ({item.unit or 'no unit'})")
+                   label=f"{item.item_id} ({item.unit or 'no unit'})",
+                   rasterized=len(keys) > _VECTOR_POINTS)
     ax.set(xscale="log", yscale="log", xlim=(low, high), ylim=(low, high),
            xlabel="key for the student's scenario", ylabel="committed prediction")
     ax.legend(frameon=False, fontsize="x-small", loc="upper left")
