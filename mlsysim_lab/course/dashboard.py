@@ -168,16 +168,21 @@ def course_dashboard(insight: CourseInsight, path: str | Path,
                             [({"students": len(m.students)},
                               [str(n), _e(m.text), str(len(m.students)), _e(", ".join(m.items))])
                              for n, m in enumerate(insight.misconceptions(), 1)])
-    flagged = _table(("student", "labs with a flag or a failed submission"),
-                     [({"student": people.name(s)}, [_e(people.name(s)), _e(", ".join(labs_))])
-                      for s, labs_ in insight.flagged_students().items()])
+    everyone = insight.flagged_students()
+    repeated = {s: labs_ for s, labs_ in everyone.items() if len(labs_) > 1}
+    flagged = (_table(("student", "labs with a flag or a failed submission"),
+                      [({"student": people.name(s)}, [_e(people.name(s)), _e(", ".join(labs_))])
+                       for s, labs_ in repeated.items()]) if repeated else "<p>None.</p>")
+    flagged += (f"<p>{len(everyone) - len(repeated)} more student(s) flagged in one lab: "
+                "see the lab dashboards.</p>")
     body = ("<h2>Labs</h2>" + labs + (f"<p>Left out:</p><ul>{skipped}</ul>" if skipped else "")
             + "<h2>Items most students missed</h2><p class='note'>Missed: less than the "
               "item's full credit.</p>"
             + _figure(missed_figure(items), "Students who missed each item, most missed first.")
             + ranked + "<h2>Misconceptions most students chose</h2>" + misconceptions
-            + "<h2>Students with integrity flags</h2><p class='note'>The lab dashboards list "
-              "the flags themselves.</p>" + flagged)
+            + "<h2>Students flagged in several labs</h2><p class='note'>A flag or a failed "
+              "submission in more than one lab; the lab dashboards list the flags.</p>"
+            + flagged)
     intro = f"{len(insight.labs)} autograded lab(s)."
     target = Path(path)
     target.write_text(_page("Class insight across labs", intro, body,
