@@ -244,8 +244,7 @@ def test_the_course_ranks_items_by_how_many_students_missed_them(course, tmp_pat
 
 
 def test_grade_and_report_commands_write_the_dashboards(course, tmp_path, capsys):
-    target = tmp_path / "out" / "sample.html"
-    target.parent.mkdir()
+    target = tmp_path / "out" / "sample.html"     # the folder is created
     code = main(["grade", "sample", "--course", str(course), "--no-autograde",
                  "--csv", str(tmp_path / "grades.csv"), "--dashboard", str(target),
                  "--anonymise"])
@@ -262,4 +261,9 @@ def test_grade_and_report_commands_write_the_dashboards(course, tmp_path, capsys
     printed = capsys.readouterr().out
     assert f"written to {course / 'class-insight.html'}" in printed
     assert "sample.regime" in printed
-    assert main(["report", str(tmp_path)]) == 2
+    assert main(["report", str(tmp_path)]) == 2               # not a course
+    assert main(["report", str(course), "--top", "0"]) == 2
+    assert "--top" in capsys.readouterr().err
+    assert main(["report", str(course), "--json", "--top", "2"]) == 0
+    ranked = json.loads(capsys.readouterr().out)["items"]
+    assert [row["item"] for row in ranked] == ["sample.decode_ms", "sample.regime"]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlsysim_lab.cli.common import Parser, table
+from mlsysim_lab.cli.common import CommandError, Parser, table
 
 if TYPE_CHECKING:
     from mlsysim_lab.course.pseudonyms import Pseudonyms
@@ -121,6 +121,8 @@ def _report(args: argparse.Namespace) -> str:
     from mlsysim_lab.course.course_insight import course_insight
     from mlsysim_lab.course.dashboard import course_dashboard
 
+    if args.top < 1:
+        raise CommandError(f"--top {args.top}: give a number of at least 1")
     insight = course_insight(args.course_dir)
     out = course_dashboard(insight, args.out or Path(args.course_dir) / "class-insight.html",
                            _pseudonyms(args, args.course_dir))

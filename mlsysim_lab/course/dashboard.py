@@ -128,63 +128,75 @@ def _flags(insight: LabInsight, people: _People) -> str:
             "changed a score.</p>" + _table(("student", "flag", "items", "detail"), rows))
 
 
+def _write(path: str | Path, page: str) -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
 def lab_dashboard(insight: LabInsight, path: str | Path,
                   pseudonyms: Pseudonyms | None = None) -> Path:
     """Write the dashboard of one lab to ``path``; returns the path."""
     people = _People(pseudonyms, insight.people())
     intro = (f"{_e(insight.lab_id)}: {len(insight.students)} submission(s), "
              f"{insight.graded} graded, {len(insight.failures)} failed.")
+    calibration = _figure(calibration_figure(insight.items), "Each committed prediction "
+                          "against the key of its student's scenario (log-log): the solid "
+                          "line is exact, the dotted lines 2x off.")
     body = ("<h2>Items</h2>" + _summary(insight.items)
-            + "<h2>Calibration</h2>" + (_figure(calibration_figure(insight.items),
-                                                "Each committed prediction against the key "
-                                                "of its student's scenario (log-log): the "
-                                                "solid line is exact, the dotted lines 2x "
-                                                "off.") or "<p>No committed numeric "
-                                                "prediction.</p>")
+            + "<h2>Calibration</h2>" + (calibration or "<p>No committed numeric prediction.</p>")
             + "".join(_item_section(item) for item in insight.items)
             + _flags(insight, people))
-    target = Path(path)
-    target.write_text(_page(f"Class insight: {insight.title}", intro, body,
-                            pseudonyms is not None), encoding="utf-8")
-    return target
+    return _write(path, _page(f"Class insight: {insight.title}", intro, body,
+                              pseudonyms is not None))
+
+
+def _labs(insight: CourseInsight) -> str:
+    rows = [({"lab": lab.lab_id}, [_e(lab.lab_id), _e(lab.title), str(lab.graded),
+                                   str(len(lab.failures)), str(len({f.student for f in lab.flags}))])
+            for lab in insight.labs]
+    skipped = "".join(f"<li>{_e(a)}: {_e(why)}</li>" for a, why in insight.skipped.items())
+    return ("<h2>Labs</h2>" + _table(("lab", "title", "graded", "failed", "students flagged"), rows)
+            + (f"<p>Left out:</p><ul>{skipped}</ul>" if skipped else ""))
+
+
+def _missed(items: Sequence[ItemInsight]) -> str:
+    rows = [({"item": i.item_id, "missed": i.missed},
+             [str(n), _e(i.item_id), _e(i.prompt), str(i.missed), str(i.submissions),
+              f"{i.mean_credit:.2f}"]) for n, i in enumerate(items, 1)]
+    return ("<h2>Items most students missed</h2><p class='note'>Missed: less than the item's "
+            "full credit.</p>"
+            + _figure(missed_figure(items), "Students who missed each item, most missed first.")
+            + _table(("rank", "item", "question", "missed", "graded", "mean credit"), rows))
+
+
+def _misconceptions(insight: CourseInsight) -> str:
+    rows = [({"students": len(m.students)},
+             [str(n), _e(m.text), str(len(m.students)), _e(", ".join(m.items))])
+            for n, m in enumerate(insight.misconceptions(), 1)]
+    return ("<h2>Misconceptions most students chose</h2>"
+            + _table(("rank", "misconception", "students", "items"), rows))
+
+
+def _flagged_across(insight: CourseInsight, people: _People) -> str:
+    everyone = insight.flagged_students()
+    repeated = {s: labs for s, labs in everyone.items() if len(labs) > 1}
+    rows = [({"student": people.name(s)}, [_e(people.name(s)), _e(", ".join(labs))])
+            for s, labs in repeated.items()]
+    return ("<h2>Students flagged in several labs</h2><p class='note'>A flag or a failed "
+            "submission in more than one lab; the lab dashboards list the flags.</p>"
+            + (_table(("student", "labs with a flag or a failed submission"), rows)
+               if rows else "<p>None.</p>")
+            + f"<p>{len(everyone) - len(repeated)} more student(s) flagged in one lab.</p>")
 
 
 def course_dashboard(insight: CourseInsight, path: str | Path,
                      pseudonyms: Pseudonyms | None = None) -> Path:
     """Write the across-labs dashboard of a course to ``path``; returns the path."""
     people = _People(pseudonyms, insight.people())
-    items = insight.items_missed()
-    labs = _table(("lab", "title", "graded", "failed", "students flagged"),
-                  [({"lab": lab.lab_id}, [_e(lab.lab_id), _e(lab.title), str(lab.graded),
-                                          str(len(lab.failures)),
-                                          str(len({f.student for f in lab.flags}))])
-                   for lab in insight.labs])
-    skipped = "".join(f"<li>{_e(a)}: {_e(why)}</li>" for a, why in insight.skipped.items())
-    ranked = _table(("rank", "item", "question", "missed", "graded", "mean credit"),
-                    [({"item": i.item_id, "missed": i.missed},
-                      [str(n), _e(i.item_id), _e(i.prompt), str(i.missed), str(i.submissions),
-                       f"{i.mean_credit:.2f}"]) for n, i in enumerate(items, 1)])
-    misconceptions = _table(("rank", "misconception", "students", "items"),
-                            [({"students": len(m.students)},
-                              [str(n), _e(m.text), str(len(m.students)), _e(", ".join(m.items))])
-                             for n, m in enumerate(insight.misconceptions(), 1)])
-    everyone = insight.flagged_students()
-    repeated = {s: labs_ for s, labs_ in everyone.items() if len(labs_) > 1}
-    flagged = (_table(("student", "labs with a flag or a failed submission"),
-                      [({"student": people.name(s)}, [_e(people.name(s)), _e(", ".join(labs_))])
-                       for s, labs_ in repeated.items()]) if repeated else "<p>None.</p>")
-    flagged += (f"<p>{len(everyone) - len(repeated)} more student(s) flagged in one lab: "
-                "see the lab dashboards.</p>")
-    body = ("<h2>Labs</h2>" + labs + (f"<p>Left out:</p><ul>{skipped}</ul>" if skipped else "")
-            + "<h2>Items most students missed</h2><p class='note'>Missed: less than the "
-              "item's full credit.</p>"
-            + _figure(missed_figure(items), "Students who missed each item, most missed first.")
-            + ranked + "<h2>Misconceptions most students chose</h2>" + misconceptions
-            + "<h2>Students flagged in several labs</h2><p class='note'>A flag or a failed "
-              "submission in more than one lab; the lab dashboards list the flags.</p>"
-            + flagged)
-    intro = f"{len(insight.labs)} autograded lab(s)."
-    target = Path(path)
-    target.write_text(_page("Class insight across labs", intro, body,
-                            pseudonyms is not None), encoding="utf-8")
-    return target
+    body = (_labs(insight) + _missed(insight.items_missed()) + _misconceptions(insight)
+            + _flagged_across(insight, people))
+    return _write(path, _page("Class insight across labs",
+                              f"{len(insight.labs)} autograded lab(s).", body,
+                              pseudonyms is not None))
