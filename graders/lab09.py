@@ -1,172 +1,206 @@
-"""Lab 09: the spec (title, question, scenario, items). Every key is a call into the solver."""
+"""Lab 09: the spec (title, question, scenario, items). Every key is a call into the solver.
 
-from mlsysim_lab.grading import (Absolute, Banded, Choice, ChoiceItem, FloatRange, FunctionItem,
-                                 LabSpec, NumericItem, Option)
-from mlsysim_lab.walls.analysis.sensitivity import (roofline_bandwidth_elasticity,
-                                                    step_sensitivity)
-from mlsysim_lab.walls.analysis.synthesis import required_hardware
-from mlsysim_lab.walls.node import decode_step
+The steps are timed with the ``calibrated`` efficiency profile (achievable matmul and
+memory-stream fractions plus the runtime's fixed cost per step), so the elasticities are
+the shares of the step each rate touches, not the pure bound's -1 and 0."""
 
-#: The small deployment: Llama 3 8B on today's GPU.
-MODEL, HARDWARE = "llama-3-8b", "a100"
-#: The large one: Llama 3.1 70B, 8-way tensor parallel on 8 H100.
-BIG_MODEL, BIG_HARDWARE, BIG_DEVICES = "llama-3.1-70b", "h100", 8
-#: "Large-batch prefill": this many prompts of the scenario's context, prefilled together.
-PREFILL_BATCH = 8
-#: Elasticities are near -1 or 0: grade them on an absolute band.
-ELASTICITY = Absolute(atol=0.1)
+from mlsysim_lab import catalog
+from mlsysim_lab.grading import Absolute, Choice, ChoiceItem, LabSpec, NumericItem, Option
+from mlsysim_lab.walls.analysis.sensitivity import elasticities
+from mlsysim_lab.walls.node import decode_step, prefill
+from mlsysim_lab.walls.node.efficiency import Profile
 
-
-def decode_sensitivity(s):
-    return step_sensitivity(MODEL, HARDWARE, phase="decode", batch=s["batch"],
-                            tokens=s["context"])
+#: The deployment: Llama 3 8B on today's GPU, FP16.
+MODEL, HARDWARE, PRECISION = "llama-3-8b", "a100", "fp16"
+#: The catalog's headline elasticities for this decode (../shared/LABS.md, lab 09).
+CATALOG_BW, CATALOG_FLOPS = -0.88, -0.06
 
 
-def prefill_sensitivity(s):
-    return step_sensitivity(MODEL, HARDWARE, phase="prefill", batch=PREFILL_BATCH,
-                            tokens=s["context"])
+def profile(s) -> Profile:
+    """The calibrated profile for the scenario's runtime (compiled engine or eager)."""
+    return Profile(runtime=s["runtime"])
 
 
-def big_step(s):
-    return decode_step(BIG_MODEL, BIG_HARDWARE, batch=s["batch"], context=s["context"],
-                       devices=BIG_DEVICES)
+def step(s, hardware=HARDWARE):
+    """One decode step of the scenario's batch and context."""
+    return decode_step(MODEL, hardware, batch=s["batch"], context=s["context"],
+                       efficiency=profile(s))
+
+
+def prompt_step(s):
+    """The prefill of one prompt of the scenario's length."""
+    return prefill(MODEL, HARDWARE, batch=1, prompt_tokens=s["prompt"], efficiency=profile(s))
+
+
+def decode_elasticities(s, efficiency=None) -> dict[str, float]:
+    """d ln T / d ln x of the decode step for the A100's peak FLOPS and bandwidth, by the
+    central difference of :func:`elasticities` on copies of the GPU with one figure moved
+    (``efficiency``: the scenario's calibrated profile unless another is given)."""
+    gpu = catalog.get_hardware(HARDWARE)
+
+    def latency(x):
+        peaks = {**gpu.peak_flops, PRECISION: x["peak_flops"]}
+        moved = gpu.model_copy(update={"peak_flops": peaks,
+                                       "memory_bandwidth": x["memory_bandwidth"]})
+        return float(decode_step(MODEL, moved, batch=s["batch"], context=s["context"],
+                                 precision=PRECISION,
+                                 efficiency=efficiency or profile(s)).latency_s)
+
+    return elasticities(latency, {"peak_flops": gpu.peak(PRECISION),
+                                  "memory_bandwidth": gpu.memory_bandwidth}).elasticities
+
+
+def bandwidth_elasticity(s) -> float:
+    return decode_elasticities(s)["memory_bandwidth"]
+
+
+def flops_term(s) -> str:
+    """The assumption that gives the decode step the largest FLOPS elasticity: compute
+    time added to memory time (no overlap), the runtime's fixed cost (the calibrated
+    step), or compute at the datasheet peak (the ideal profile)."""
+    parts = _parts(step(s))
+    magnitude = {"added": parts["peak_flops"] / sum(parts.values()),
+                 "fixed": abs(decode_elasticities(s)["peak_flops"]),
+                 "ideal": abs(decode_elasticities(s, "ideal")["peak_flops"])}
+    return max(magnitude, key=magnitude.get)
+
+
+def _ms(seconds) -> str:
+    return f"{float(seconds) * 1e3:.3g} ms"
+
+
+def _parts(result) -> dict[str, float]:
+    """The parts of a step's time: t = max(compute, memory) + fixed."""
+    return {"peak_flops": float(result.compute_s), "memory_bandwidth": float(result.memory_s),
+            "fixed_cost": float(result.overhead_s + result.communication_s)}
+
+
+def prompt_binds(s) -> str:
+    """The input the prefill's time is most sensitive to: the larger of compute and
+    memory (the smaller one hides beneath it), or the fixed cost if that is larger."""
+    parts = _parts(prompt_step(s))
+    bound = max(("peak_flops", "memory_bandwidth"), key=parts.get)
+    return bound if parts[bound] >= parts["fixed_cost"] else "fixed_cost"
 
 
 def sla_s(s) -> float:
-    """The per-token SLA: today's per-token latency on the A100 divided by the speedup
-    the product asks for."""
-    today = decode_step(MODEL, HARDWARE, batch=s["batch"], context=s["context"])
-    return float(today.latency_s) / s["speedup"]
+    """The per-token SLA: today's A100 latency divided by the speedup the product asks for."""
+    return float(step(s).latency_s) / s["speedup"]
 
 
-def requirement(s, reference=None):
-    """The inverse roofline for the SLA, checked against ``reference`` (default: the GPU
-    the scenario offers)."""
-    return required_hardware(MODEL, reference or s["offered"], latency_target_s=sla_s(s),
-                             phase="decode", batch=s["batch"], tokens=s["context"])
+def offered_verdict(s) -> str:
+    """Does the offered GPU meet the SLA; if not, would more bandwidth (the floor, fixed
+    cost + compute, is below the target) or would nothing (the floor is above it)?"""
+    there = step(s, s["offered"])
+    if float(there.latency_s) <= sla_s(s):
+        return "meets"
+    floor = there.overhead_s + there.communication_s + there.compute_s
+    return "unreachable" if sla_s(s) <= floor else "short"
 
 
-def falls_short(s) -> str:
-    short = requirement(s).upgrade_needed
-    return short[0] if short else "none"
+def _bw_working(s) -> str:
+    r = step(s)
+    return (f"memory {_ms(r.memory_s)} of a {_ms(r.latency_s)} step (compute {_ms(r.compute_s)} "
+            f"hidden beneath it, fixed {_ms(r.overhead_s)}): e = -{_ms(r.memory_s)} / "
+            f"{_ms(r.latency_s)} = {bandwidth_elasticity(s):.3f}")
 
 
-def roofline_bw_elasticity(flops: float, bytes_moved: float, peak_flops: float,
-                           bandwidth: float) -> float:
-    """d ln T / d ln BW for T = max(F / P, B / BW): -1 when memory-bound, 0 when
-    compute-bound, -1/2 exactly on the ridge, from :func:`roofline_bandwidth_elasticity`."""
-    return float(roofline_bandwidth_elasticity(flops, bytes_moved, peak_flops, bandwidth))
+def _overlap_working(s) -> str:
+    p = _parts(step(s))
+    added = p["peak_flops"] + p["memory_bandwidth"] + p["fixed_cost"]
+    return (f"your step: compute {_ms(p['peak_flops'])}, memory {_ms(p['memory_bandwidth'])}, "
+            f"fixed {_ms(p['fixed_cost'])}. Overlapped, t = max(compute, memory) + fixed: "
+            f"e_FLOPS = 0. Added, t = {_ms(added)}: e_FLOPS = -{_ms(p['peak_flops'])} / "
+            f"{_ms(added)} = {-p['peak_flops'] / added:.3f}")
+
+
+def _prompt_working(s) -> str:
+    p = _parts(prompt_step(s))
+    return (f"{s['prompt']}-token prompt: compute {_ms(p['peak_flops'])}, memory "
+            f"{_ms(p['memory_bandwidth'])}, fixed {_ms(p['fixed_cost'])}; t = max(compute, "
+            f"memory) + fixed, and the largest part is {prompt_binds(s)}")
+
+
+def _offered_working(s) -> str:
+    there = step(s, s["offered"])
+    floor = there.overhead_s + there.communication_s + there.compute_s
+    return (f"SLA {_ms(step(s).latency_s)} / {s['speedup']} = {_ms(sla_s(s))}; on the "
+            f"{catalog.get_hardware(s['offered']).name}: {_ms(there.latency_s)}, of which "
+            f"{_ms(floor)} (fixed + compute) no bandwidth removes")
 
 
 LAB = LabSpec(
     id="lab09", title="Where to Invest: Sensitivity",
     question="Should I buy more FLOPS or more bandwidth?",
     level="advanced", walls=(21, 22),
-    paths={"engineer": 6, "researcher": 4, "conference": 3},
-    scenario={"batch": Choice(values=(1, 8, 32), default=1),
+    paths={"engineer": 6, "researcher": 4, "conference": 3, "half-day": 3},
+    scenario={"runtime": Choice(values=("compiled", "eager"), default="compiled"),
+              "batch": Choice(values=(1, 16, 64), default=1),
               "context": Choice(values=(1024, 4096), default=1024),
+              "prompt": Choice(values=(64, 256, 2048), default=2048),
               "speedup": Choice(values=(1.25, 2.0, 3.0), default=2.0),
               "offered": Choice(values=("h100", "h200", "b200"), default="h100")},
-    goals=("Read a roofline as elasticities: d ln T / d ln x is -1 for the binding rate and "
-           "0 for the other.",
-           "Predict which hardware figure to buy for decode and for large-batch prefill.",
-           "See how a fixed cost (tensor-parallel all-reduces) dilutes the elasticity and "
-           "caps the speedup any bandwidth can buy.",
-           "Invert the roofline: the least bandwidth a per-token latency SLA needs, and "
-           "whether a candidate GPU has it."),
-    minutes=40,
-    discussion=("A vendor's new GPU triples FLOPS and raises bandwidth by half. Which of your "
+    goals=("Read an elasticity as minus the share of the step a rate touches.",
+           "Tell which figure to buy for decode and for a prefill, fixed costs included.",
+           "Invert the step model: does a GPU meet a per-token SLA, and can any bandwidth?"),
+    minutes=15,
+    discussion=("A vendor's GPU triples FLOPS and raises bandwidth by half. Which of your "
                 "workloads get faster, and by how much?",
-                "For the 70B on 8 GPUs, which investment would lift the ceiling that faster "
-                "memory cannot: a faster interconnect, fewer GPUs, or a smaller model?"),
+                "On an eager runtime, what buys more than any GPU: and why?"),
     items=(
         NumericItem("bw_decode",
-                    "the elasticity of your Llama 3 8B decode step's latency "
-                    "with respect to the A100's memory bandwidth (your batch "
-                    "and context)", unit="",
-                    key=lambda s: decode_sensitivity(s).elasticities["memory_bandwidth"],
-                    tolerance=ELASTICITY, positive=False,
-                    hint="a signed number"),
-        NumericItem("flops_decode",
-                    "the elasticity of the same step with respect to the A100's"
-                    " peak FLOPS", unit="",
-                    key=lambda s: decode_sensitivity(s).elasticities["peak_flops"],
-                    tolerance=ELASTICITY, positive=False,
-                    hint="a signed number"),
-        ChoiceItem("dominant_decode",
-                   "Which input is that step's latency most sensitive to: "
-                   "`'memory_bandwidth'`, `'peak_flops'`, `'batch'` or "
-                   "`'tokens'` (the context)?", options=(
-            Option("memory_bandwidth", "memory bandwidth",
-                   why="every step streams all the weights (and the KV cache) for a few FLOPs per byte"),
+                    "the elasticity d ln T / d ln BW of your decode step on the A100 "
+                    "(your runtime, batch and context)", unit="",
+                    key=bandwidth_elasticity, tolerance=Absolute(atol=0.05), positive=False,
+                    hint="a signed number", working=_bw_working),
+        ChoiceItem("catalog_flops",
+                   f"The catalog quotes d ln T / d ln BW = {CATALOG_BW} and d ln T / d ln "
+                   f"FLOPS = {CATALOG_FLOPS} for this decode; our model's FLOPS elasticity is "
+                   "0. Which assumption gives the catalog its FLOPS term?", options=(
+            Option("added", "compute and memory time add",
+                   why="with no overlap every FLOP adds time, so FLOPS earn a share of the "
+                       "step; our model overlaps the matmuls with the weight stream"),
+            Option("fixed", "a fixed cost per step",
+                   misconception="a fixed cost dilutes every elasticity, but cannot give "
+                                 "FLOPS a share while compute hides beneath memory"),
+            Option("ideal", "the datasheet peak",
+                   misconception="the full peak instead of the achievable share shortens "
+                                 "compute, which still hides beneath the weight stream")),
+            key=flops_term,
+            invariant="it asks about the catalog's model, the same for every student",
+            working=_overlap_working),
+        ChoiceItem("prompt_binds",
+                   "Which input is the prefill of one prompt of your length most "
+                   "sensitive to?", options=(
             Option("peak_flops", "peak FLOPS",
-                   misconception="more FLOPS always helps: a memory-bound step does not get "
-                                 "faster when the idle compute units get faster"),
-            Option("batch", "the batch size",
-                   misconception="decode time grows in proportion to the batch: the batch "
-                                 "shares every weight read, so a bigger batch costs little "
-                                 "extra time while memory-bound"),
-            Option("tokens", "the context length",
-                   misconception="the KV cache dominates a decode step: at these contexts the "
-                                 "weights are most of the bytes read")),
-            key=lambda s: decode_sensitivity(s).dominant),
-        NumericItem("flops_prefill", f"the elasticity d ln T / d ln FLOPS of the prefill of "
-                    f"{PREFILL_BATCH} prompts of your context length on the A100", unit="",
-                    key=lambda s: prefill_sensitivity(s).elasticities["peak_flops"],
-                    tolerance=ELASTICITY, positive=False,
-                    hint="a signed number"),
-        NumericItem("bw_prefill",
-                    "the elasticity of that prefill with respect to memory "
-                    "bandwidth", unit="",
-                    key=lambda s: prefill_sensitivity(s).elasticities["memory_bandwidth"],
-                    tolerance=ELASTICITY, positive=False,
-                    hint="a signed number"),
-        FunctionItem("elasticity_fn",
-                     "`bw_elasticity(flops, bytes_moved, peak_flops, "
-                     "bandwidth)` returning $\\partial \\ln T / \\partial \\ln BW$ "
-                     "for $T = \\max(F/P, B/BW)$: $-1$ when memory-bound, $0$ "
-                     "when compute-bound, and $-0.5$ exactly on the ridge (the "
-                     "average of the two one-sided slopes, F / P, B / BW)",
-                     reference=roofline_bw_elasticity,
-                     arguments={"flops": FloatRange(1e6, 1e16),
-                                "bytes_moved": FloatRange(1e5, 1e12),
-                                "peak_flops": FloatRange(1e11, 1e16),
-                                "bandwidth": FloatRange(1e10, 1e13)},
-                     tolerance=Absolute(atol=1e-9),
-                     variable="bw_elasticity"),
-        NumericItem("bw_decode_70b",
-                    "the elasticity of one Llama 3.1 70B decode step on 8 x "
-                    "H100 (your batch and context) with respect to memory "
-                    "bandwidth",
-                    unit="", key=lambda s: step_sensitivity(
-                        BIG_MODEL, BIG_HARDWARE, phase="decode", batch=s["batch"],
-                        tokens=s["context"], devices=BIG_DEVICES).elasticities["memory_bandwidth"],
-                    tolerance=ELASTICITY, positive=False,
-                    hint="a signed number"),
-        NumericItem("max_speedup_70b",
-                    "the largest per-token speedup of that 70B step that any "
-                    "memory bandwidth and FLOPS could buy, keeping the 8 GPUs "
-                    "and their interconnect", unit="",
-                    key=lambda s: float(big_step(s).latency_s / (big_step(s).communication_s
-                                                                 + big_step(s).overhead_s)),
-                    tolerance=Banded(),
-                    hint="a ratio"),
-        NumericItem("min_bandwidth",
-                    "the least memory bandwidth per GPU for your Llama 3 8B "
-                    "decode step to meet the SLA (today's A100 latency divided "
-                    "by your speedup)", unit="TB/s",
-                    key=lambda s: requirement(s).min_bandwidth / 1e12, tolerance=Banded()),
-        ChoiceItem("offered_falls_short",
-                   "Which figure of the GPU you are offered falls short of the "
-                   "SLA: `'none'` (it meets the SLA), `'memory_bandwidth'` or "
-                   "`'peak_flops'`?", options=(
-            Option("none", "none",
-                   why="its bandwidth is at least the minimum, so it meets the SLA"),
-            Option("memory_bandwidth", "its memory bandwidth",
-                   misconception="any newer GPU meets a target its predecessor missed: decode "
-                                 "needs the SLA's bandwidth, and this GPU has enough"),
-            Option("peak_flops", "its peak FLOPS",
-                   misconception="more FLOPS always helps: decode needs only a few TFLOP/s, "
-                                 "far below any of these GPUs' peak")),
-            key=falls_short),
+                   why="the prompt's FLOPs take longer than streaming the weights once and "
+                       "than the fixed cost",
+                   misconception="every prefill is compute-bound: a short prompt does too "
+                                 "few FLOPs per weight byte, or the fixed cost is longer"),
+            Option("memory_bandwidth", "memory bandwidth",
+                   why="a short prompt does fewer FLOPs per weight byte than the ridge",
+                   misconception="prefill streams weights like decode: every prompt token "
+                                 "reuses each weight read, or the fixed cost is longer"),
+            Option("fixed_cost", "the fixed cost",
+                   why="the runtime's per-step cost is longer than the prompt's compute",
+                   misconception="the runtime's overhead dominates every step: here the "
+                                 "prompt's own work is longer")),
+            key=prompt_binds, working=_prompt_working),
+        ChoiceItem("sla_verdict",
+                   "Does the GPU you are offered meet your per-token SLA (today's A100 "
+                   "latency divided by your speedup)?", options=(
+            Option("meets", "it meets it",
+                   why="its faster weight stream plus the fixed cost fit the target",
+                   misconception="a faster GPU meets the target: its step, fixed cost "
+                                 "included, is still longer than the SLA"),
+            Option("short", "more bandwidth would",
+                   why="its step misses the target, but the part bandwidth cannot touch "
+                       "is below it",
+                   misconception="bandwidth is the missing piece: either this GPU already "
+                                 "has enough, or the fixed cost alone exceeds the target"),
+            Option("unreachable", "no GPU would",
+                   why="the fixed cost alone is longer than the target: compile first",
+                   misconception="the fixed cost rules out every GPU: here it is shorter "
+                                 "than the target")),
+            key=offered_verdict, working=_offered_working),
     ))
