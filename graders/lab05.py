@@ -1,134 +1,167 @@
 """Lab 05: the spec (title, question, scenario, items). Every key is a call into the solver."""
 
-import numpy as np
+from typing import Any, Mapping
 
-from mlsysim_lab.grading import Banded, Choice, ChoiceItem, LabSpec, NumericItem, Option
+from mlsysim_lab import catalog
+from mlsysim_lab.grading import Choice, ChoiceItem, Count, LabSpec, NumericItem, Option
 from mlsysim_lab.precision import scheme
 from mlsysim_lab.walls.algorithm.quantization import (baseline_precision,
                                                       batch_where_speedup_falls_below,
                                                       compare_precisions)
+from mlsysim_lab.walls.data.ingestion import input_pipeline
 from mlsysim_lab.walls.node import decode_step
+from mlsysim_lab.walls.node.workload import decode_work
 
-#: The LLM decode case: memory-bound, on an H100.
-LLM, LLM_HARDWARE = "llama-3-8b", "h100"
-#: The compute-bound case: ResNet-50 inference at a large batch on an A100.
-CNN, CNN_HARDWARE = "resnet-50", "a100"
-#: The model that newly fits on one 80 GB GPU once quantized.
-BIG = "llama-3-70b"
+#: The memory-bound case: LLM decode.
+LLM = "llama-3-8b"
+#: The compute-heavy case: ResNet-50 training at a large batch (forward + backward).
+CNN, CNN_BATCH = "resnet-50", 256
 #: The speedup threshold of the "when does INT4 stop paying" item.
 THRESHOLD = 1.5
-#: Decode batches swept for the "does INT4 give 4x" item (NaN where memory runs out).
-BATCHES = np.arange(1, 1025, dtype=float)
+#: The weight formats of the "what fits" item, widest first, and its context (within
+#: every large model's window).
+FORMATS = ("fp16", "w8a16", "w4a16")
+FIT_CONTEXT = 1024
+#: The training schemes of the "what speeds training up" item (None: neither).
+TRAINING = {"w4a16": "w4a16", "fp8": "fp8", None: "none"}
+
+Scenario = Mapping[str, Any]
 
 
-def llm_speedup(s, precision: str) -> float:
-    """Batch-1 decode speedup of ``precision`` over FP16 at the scenario's context."""
-    row, = compare_precisions(LLM, LLM_HARDWARE, schemes=(precision,), batch=1,
+def llm_speedup(s: Scenario) -> float:
+    """Decode speedup of W4A16 over FP16 at the scenario's batch and context."""
+    row, = compare_precisions(LLM, s["hardware"], schemes=("w4a16",), batch=s["batch"],
                               tokens=s["context"])
-    return row.speedup
+    return float(row.speedup)
 
 
-def cnn_speedup(s, precision: str) -> float:
-    """ResNet-50 forward-pass speedup of ``precision`` over FP16 at the scenario's batch."""
-    row, = compare_precisions(CNN, CNN_HARDWARE, schemes=(precision,), batch=s["resnet_batch"])
-    return row.speedup
+def int4_falls_below(s: Scenario) -> float:
+    """The smallest decode batch at which W4A16 is less than 1.5x faster than FP16."""
+    return float(batch_where_speedup_falls_below(LLM, s["hardware"], "w4a16", THRESHOLD,
+                                                 context=s["context"]))
 
 
-def int4_falls_below(s) -> float:
-    batch = batch_where_speedup_falls_below(LLM, LLM_HARDWARE, "w4a16", THRESHOLD,
-                                            context=s["context"])
-    return float("nan") if batch is None else float(batch)
+def training_step_s(s: Scenario, precision: str) -> float | None:
+    """ResNet-50 training step (3 forward passes) on the GPU at ``precision``; None where
+    the GPU has no peak for it."""
+    try:
+        return float(input_pipeline(CNN, s["hardware"], batch=CNN_BATCH, precision=precision)
+                     .accelerator_s)
+    except ValueError:
+        return None
 
 
-def int4_verdict(s) -> str:
-    """Compare the W4A16 decode speedup over the whole feasible batch range with the
-    weight byte ratio (4 for INT4 vs FP16)."""
-    base = decode_step(LLM, LLM_HARDWARE, batch=BATCHES, context=s["context"],
-                       precision=baseline_precision(LLM_HARDWARE))
-    fast = decode_step(LLM, LLM_HARDWARE, batch=BATCHES, context=s["context"],
-                       precision="w4a16")
-    speedup = base.latency_s / fast.latency_s
-    best, worst = np.nanmax(speedup), np.nanmin(speedup)
-    ratio = scheme(baseline_precision(LLM_HARDWARE)).weight_bytes / scheme("w4a16").weight_bytes
-    if best > 1.01 * ratio:
-        return "more"
-    if worst > 0.97 * ratio:
-        return "exactly"
-    return "none" if best < 1.1 else "below"
+def training_gain(s: Scenario) -> str:
+    """The scheme that shortens the training step by more than 10 %, or neither."""
+    base = training_step_s(s, baseline_precision(s["hardware"]))
+    faster = [name for name in ("w4a16", "fp8")
+              if (step := training_step_s(s, name)) is not None and base / step > 1.1]
+    return TRAINING[faster[0] if faster else None]
+
+
+def widest_fit(s: Scenario) -> str:
+    """The widest weight format in which the big model's batch-1 decode fits the GPU."""
+    fits = [name for name in FORMATS if decode_step(s["big"], s["hardware"], batch=1,
+                                                    context=FIT_CONTEXT, precision=name).feasible]
+    return fits[0] if fits else "none"
+
+
+def _bytes(s: Scenario) -> tuple[float, float, float]:
+    """(FP16 weight bytes, W4A16 weight bytes, 16-bit bytes per sequence) of one step."""
+    fp16 = decode_work(catalog.get_model(LLM), scheme("fp16"), 1.0, float(s["context"]))
+    int4 = decode_work(catalog.get_model(LLM), scheme("w4a16"), 1.0, float(s["context"]))
+    return fp16.weight_bytes, int4.weight_bytes, fp16.kv_bytes + fp16.activation_bytes
+
+
+def _speedup_working(s: Scenario) -> str:
+    w16, w4, k = _bytes(s)
+    b = s["batch"]
+    row, = compare_precisions(LLM, s["hardware"], schemes=("w4a16",), batch=b,
+                              tokens=s["context"])
+    return (f"({w16 / 1e9:.2f} GB + {b} x {k / 1e6:.0f} MB) / ({w4 / 1e9:.2f} GB + {b} x "
+            f"{k / 1e6:.0f} MB) = {llm_speedup(s):.2f}x (the W4A16 step is "
+            f"{row.step.bottleneck}-bound)")
+
+
+def _batch_working(s: Scenario) -> str:
+    w16, w4, k = _bytes(s)
+    return (f"(W16 + B K) / (W4 + B K) < 1.5 when B > (W16 - 1.5 W4) / (0.5 K) = "
+            f"({w16 / 1e9:.2f} - 1.5 x {w4 / 1e9:.2f}) GB / (0.5 x {k / 1e6:.0f} MB): "
+            f"batch {int4_falls_below(s):.0f}")
+
+
+def _training_working(s: Scenario) -> str:
+    base = training_step_s(s, baseline_precision(s["hardware"]))
+    steps = ", ".join(f"{name} {step * 1e3:.1f} ms" if (step := training_step_s(s, name))
+                      else f"{name}: no peak on this GPU" for name in ("w4a16", "fp8"))
+    return f"FP16 step {base * 1e3:.1f} ms; {steps}"
+
+
+def _fit_working(s: Scenario) -> str:
+    capacity = catalog.get_hardware(s["hardware"]).memory_capacity
+    steps = {name: decode_step(s["big"], s["hardware"], batch=1, context=FIT_CONTEXT,
+                               precision=name) for name in FORMATS}
+    need = ", ".join(f"{name} {step.memory_bytes / 1e9:.0f} GB" for name, step in steps.items())
+    return f"{need} against {capacity / 1e9:.0f} GB"
 
 
 LAB = LabSpec(
     id="lab05", title="Quantization: Not a Free Lunch",
     question="Does INT4 always give 4x speedup?",
     level="intermediate", walls=(12, 2, 3),
-    paths={"first-time": 6, "researcher": 3},
-    scenario={"context": Choice(values=(512, 1024, 2048, 4096), default=1024),
-              "resnet_batch": Choice(values=(64, 128, 256), default=256)},
-    goals=("Predict the decode speedup of W8A16, W4A16 and FP8 (W8A8) from the bytes each "
-           "step moves.",
-           "Explain why the speedup stays below the weight byte ratio, and find the batch "
-           "where the INT4 gain falls below 1.5x.",
-           "See why weight-only quantization gains nothing on compute-bound work while "
-           "W8A8 gains the peak ratio.",
-           "Decide which models newly fit in memory once quantized."),
-    minutes=45,
+    paths={"first-time": 6, "researcher": 3, "half-day": 7},
+    scenario={"hardware": Choice(values=("a100", "h100", "h200"), default="h100"),
+              "context": Choice(values=(1024, 2048, 4096), default=1024),
+              "batch": Choice(values=(1, 8, 32), default=8),
+              "big": Choice(values=("llama-3-70b", "mixtral-8x7b", "gpt3-175b"),
+                            default="llama-3-70b")},
+    goals=("Predict the decode speedup of W4A16 from the bytes each step moves, and the "
+           "batch where it falls below 1.5x.",
+           "See why weight-only quantization gains nothing on compute-heavy training, "
+           "where only 8-bit math helps.",
+           "Decide which weight format lets a large model fit one GPU."),
+    minutes=15,
     discussion=("A vendor quotes '4x faster with INT4'. Under which batch, context and "
                 "hardware conditions is that claim closest to true, and when is it false?",
                 "Quantization can be worth it even where it buys no speed. What else does "
                 "it buy, and what does it cost (the accuracy notes are empirical rules)?"),
     items=(
-        NumericItem("speedup_w8a16",
-                    "the batch-1 decode speedup of W8A16 over FP16", unit="",
-                    key=lambda s: llm_speedup(s, "w8a16"), tolerance=Banded(),
-                    hint="a ratio"),
-        NumericItem("speedup_w4a16",
-                    "the same for W4A16", unit="",
-                    key=lambda s: llm_speedup(s, "w4a16"), tolerance=Banded(),
-                    hint="a ratio"),
-        NumericItem("speedup_fp8",
-                    "the same for FP8 (W8A8: weights and math in FP8)",
-                    unit="", key=lambda s: llm_speedup(s, "fp8"), tolerance=Banded(),
-                    hint="a ratio"),
-        NumericItem("int4_batch",
-                    "the smallest decode batch at which W4A16 is less than 1.5x"
-                    " faster than FP16, at your context", unit="",
-                    key=int4_falls_below, tolerance=Banded(),
-                    hint="a batch size"),
-        ChoiceItem("int4_4x",
-                   "Does W4A16 make decode 4x faster than FP16: `'below'` (no: "
-                   "a little under 4x at batch 1, shrinking with batch), "
-                   "`'exactly'` (yes, at any batch), `'more'` (more than 4x) or"
-                   " `'none'` (no gain at all, INT4 weights)?", options=(
-            Option("below", "no",
-                   why="a little under 4x at batch 1, because the KV cache and the activations stay 16-bit, and the gain shrinks as the batch grows"),
-            Option("exactly", "yes",
-                   why="the weights are 4x smaller, so every step is 4x faster at any batch",
-                   misconception="the speedup equals the weight byte ratio: it forgets the "
-                                 "16-bit KV-cache and activation traffic, which grows with "
-                                 "the batch and the context"),
-            Option("more", "more than 4x",
-                   why="4-bit arithmetic is also faster than FP16",
-                   misconception="weight-only INT4 computes in 4 bits: W4A16 dequantizes "
-                                 "to FP16 and runs at the FP16 peak (the H100 has no INT4 "
-                                 "peak at all)"),
-            Option("none", "no gain",
-                   why="quantization saves memory, not time",
-                   misconception="quantization only saves capacity: memory-bound decode "
-                                 "time is bytes moved / bandwidth, so fewer bytes means "
-                                 "less time")),
-            key=int4_verdict),
-        NumericItem("resnet_w4a16",
-                    "the speedup of W4A16 over FP16 for ResNet-50 inference at "
-                    "your batch", unit="",
-                    key=lambda s: cnn_speedup(s, "w4a16"), tolerance=Banded(),
-                    hint="a ratio"),
-        NumericItem("resnet_int8",
-                    "the same for INT8 (W8A8, W8A8: weights and math in INT8)",
-                    unit="", key=lambda s: cnn_speedup(s, "int8"), tolerance=Banded(),
-                    hint="a ratio"),
-        NumericItem("weights_70b",
-                    "the weight memory of Llama 3 70B at W4A16", unit="GB",
-                    key=lambda s: compare_precisions(BIG, LLM_HARDWARE, schemes=("w4a16",),
-                                                     tokens=s["context"])[0].weight_bytes / 1e9,
-                    tolerance=Banded()),
+        NumericItem("speedup_w4a16", "the decode speedup of W4A16 over FP16 at your batch "
+                    "and context", unit="", key=llm_speedup, hint="a ratio",
+                    working=_speedup_working),
+        NumericItem("int4_batch", "the smallest decode batch at which W4A16 is less than "
+                    "1.5x faster than FP16, at your context", unit="", key=int4_falls_below,
+                    tolerance=Count(), hint="a batch size", working=_batch_working),
+        ChoiceItem("training_gain", "Which scheme makes a ResNet-50 training step on your "
+                   "GPU more than 10 % faster?", options=(
+            Option("w4a16", "W4A16 weights",
+                   misconception="fewer weight bytes speed up any step: a CNN's training "
+                                 "step is bound by its math and its activations, and W4A16 "
+                                 "computes at the 16-bit peak",
+                   why="4-bit weights would shorten a step that waits for weight bytes"),
+            Option("fp8", "FP8 math",
+                   misconception="every GPU runs FP8: only Hopper and later have an FP8 "
+                                 "peak",
+                   why="FP8 math runs at twice the 16-bit peak and halves the activation "
+                       "bytes"),
+            Option("none", "neither",
+                   misconception="quantization never speeds up training: 8-bit math "
+                                 "doubles the peak where the GPU has it",
+                   why="W4A16 computes at the 16-bit peak and the GPU has no FP8 peak")),
+            key=training_gain, working=_training_working),
+        ChoiceItem("fits", "In which widest weight format does your large model's batch-1 "
+                   f"decode ({FIT_CONTEXT:,} tokens of context) fit on one of your GPUs?", options=(
+            Option("fp16", "FP16", misconception="a model that fits in FP16 somewhere fits "
+                   "everywhere: 2 bytes per parameter against this GPU's capacity",
+                   why="2 bytes per parameter fit the GPU's memory"),
+            Option("w8a16", "W8A16", misconception="8-bit weights always suffice: compare 1 "
+                   "byte per parameter with the capacity",
+                   why="1 byte per parameter fits, 2 do not"),
+            Option("w4a16", "W4A16", misconception="4-bit is always needed: a smaller model "
+                   "or a larger GPU fits in 8 or 16 bits",
+                   why="only half a byte per parameter fits"),
+            Option("none", "none", misconception="4-bit makes any model fit: half a byte per "
+                   "parameter can still exceed one GPU",
+                   why="even half a byte per parameter exceeds the GPU's memory")),
+            key=widest_fit, working=_fit_working),
     ))
