@@ -60,9 +60,21 @@ def device(s: Mapping[str, Any]) -> Accelerator:
                        **datasheet(s))
 
 
-def decode(s: Mapping[str, Any], hardware: Any = None, batch: Any = 1, context: Any = CONTEXT):
-    return decode_step(s["model"], device(s) if hardware is None else hardware, batch=batch,
-                       context=context)
+def decode(s: Mapping[str, Any], hardware: Any = None, batch: Any = None,
+           context: Any = CONTEXT):
+    """A decode step of the scenario's model (at the scenario's batch unless given)."""
+    return decode_step(s["model"], device(s) if hardware is None else hardware,
+                       batch=s["batch"] if batch is None else batch, context=context)
+
+
+def decode_working(s: Mapping[str, Any]) -> str:
+    """The decode step's roofline with this scenario's numbers."""
+    d, spec = decode(s), device(s)
+    return (f"compute: {float(d.flops) / 1e9:.4g} GFLOP / {spec.peak('fp16') / 1e12:.0f} TFLOP/s "
+            f"= {float(d.compute_s) * 1e3:.3g} ms; memory: {float(d.bytes_moved) / 1e9:.4g} GB "
+            f"(weights + {s['batch']} x {CONTEXT} tokens of KV cache) / "
+            f"{spec.memory_bandwidth / 1e12:.3g} TB/s = {float(d.memory_s) * 1e3:.3g} ms; "
+            f"the step takes the larger, {float(d.latency_s) * 1e3:.3g} ms ({d.bottleneck}-bound)")
 
 
 def _current_scenario() -> dict[str, Any]:
@@ -236,8 +248,9 @@ LAB = LabSpec(
     id="lab15", title="Custom Hardware & Solvers",
     question="How do I add a new accelerator or my own solver?",
     level="developer", walls=(1, 3),
-    scenario={"peak_tflops": Choice(values=(400, 800, 1200), default=800),
-              "bandwidth_tbs": Choice(values=(3.0, 4.8, 6.4), default=4.8),
+    scenario={"peak_tflops": Choice(values=(100, 400, 800), default=800),
+              "bandwidth_tbs": Choice(values=(3.0, 4.8, 8.0), default=4.8),
+              "batch": Choice(values=(1, 32, 64), default=1),
               "memory_gb": Choice(values=(96, 144, 192), default=144),
               "tdp_w": Choice(values=(600, 800, 1000), default=800),
               "model": Choice(values=MODELS, default="llama-3-8b")},
@@ -247,46 +260,57 @@ LAB = LabSpec(
            "to the solvers (fit, missing precisions, missing power).",
            "Write a small solver with its equation in the docstring and register it on the "
            "right wall of the taxonomy."),
-    minutes=45,
+    minutes=25,
     discussion=("Your device has more FLOPS than an H100: which workloads does that help, "
                 "and which only see the bandwidth?",
                 "Why should every figure in a zoo carry a source, even a hypothetical one?"),
     items=(
         NumericItem("ridge",
                     "the FP16 ridge point of your device", unit="FLOP/B",
-                    key=lambda s: device(s).ridge_point("fp16"), tolerance=Banded()),
+                    key=lambda s: device(s).ridge_point("fp16"), tolerance=Banded(),
+                    working=lambda s: (f"{device(s).peak('fp16') / 1e12:.0f} TFLOP/s / "
+                                       f"{device(s).memory_bandwidth / 1e12:.3g} TB/s = "
+                                       f"{device(s).ridge_point('fp16'):.3g} FLOP/B")),
         NumericItem("decode_ms",
                     "the time of one decode step of your model on your device "
-                    "(batch 1, 1,024 tokens of context, FP16)", unit="ms",
-                    key=lambda s: float(decode(s).latency_s) * 1e3, tolerance=Banded()),
+                    "at your batch (1,024 tokens of context per sequence, FP16)", unit="ms",
+                    key=lambda s: float(decode(s).latency_s) * 1e3, tolerance=Banded(),
+                    working=decode_working),
         ChoiceItem("decode_regime",
                    "Which wall binds that step?",
                    options=(
             Option("memory", "memory bandwidth",
-                   why="every step reads all the weights for about 2 FLOPs per parameter"),
+                   why="the step reads all the weights and the KV cache for few FLOPs per "
+                       "byte, below your device's ridge",
+                   misconception="decode is always memory-bound: a large enough batch on a "
+                                 "device with a low ridge crosses it"),
             Option("compute", "compute throughput",
+                   why="your batch shares each weight read among enough sequences to lift "
+                       "the intensity above your device's low ridge",
                    misconception="a new device with hundreds of TFLOP/s must be compute-"
-                                 "bound: the regime depends on the workload's intensity, not "
-                                 "on how fast the device is")),
-            key=lambda s: decode(s).bottleneck),
+                                 "bound: the regime depends on the workload's intensity "
+                                 "against the ridge")),
+            key=lambda s: decode(s).bottleneck, working=decode_working),
         ChoiceItem("rejected",
                    "Four variants of your spec are built. Which one does "
                    "validation reject: `'unsourced'` (memory_bandwidth has no "
                    "source), `'no_tdp'` (no TDP), `'fp16_only'` (only an FP16 "
                    "peak) or `'small'` (memory a sixteenth of your model's FP16"
                    " weights)?", options=(
-            Option("unsourced", "memory_bandwidth has no entry in sources"),
-            Option("no_tdp", "no TDP is given (and so none is cited)",
+            Option("unsourced", "the uncited bandwidth"),
+            Option("no_tdp", "the missing TDP",
                    misconception="every field is mandatory: optional figures may be absent; "
                                  "a solver that needs one (energy) says so when asked"),
-            Option("fp16_only", "it lists only an FP16 peak (no BF16, no FP8)",
+            Option("fp16_only", "the FP16-only peaks",
                    misconception="a device must publish every precision: asking for a peak "
                                  "it lacks is an error at solve time, never at validation"),
-            Option("small", "its memory is a sixteenth of your model's FP16 weights",
+            Option("small", "the too-small memory",
                    misconception="validation checks that workloads fit: fit is the solver's "
                                  "feasibility gate (feasible = False), not a property of the "
                                  "device")),
-            key=rejected),
+            key=rejected,
+            invariant="validation is the same contract for every datasheet: an uncited figure "
+                      "is refused whatever the device"),
         CodeItem("accelerator",
                  "`my_accelerator`, a `catalog.Accelerator` with your "
                  "datasheet's figures (FP16, BF16 and FP8 peaks, memory, "

@@ -9,11 +9,8 @@ LAB = "lab15"
 
 RECAP = """
 The zoo (`mlsysim_lab.catalog`) holds **specs**: frozen, validated pydantic models whose
-figures are stored in **base units** (FLOP/s, bytes, B/s, W) and each carry a **source**.
-An `Accelerator` refuses a non-positive figure, an unknown precision, and any cited figure
-(peaks, memory, bandwidth, TDP, scale-up link, price) without an entry in `sources`; and
-every source must name a `Reference` registered in `catalog.references`. Optional figures
-(a TDP, a price) may be absent: a solver that needs one says so when asked.
+figures are stored in **base units** (FLOP/s, bytes, B/s, W), each with a **source** that
+names a `Reference` registered in `catalog.references`. A spec is checked when it is built.
 
 Once a device is a spec, every solver takes it in place of a zoo id. On the roofline
 (Williams, Waterman & Patterson, CACM 2009)
@@ -21,11 +18,13 @@ Once a device is a spec, every solver takes it in place of a zoo id. On the roof
 $$t = \\max\\left(\\frac{\\text{FLOPs}}{\\text{peak}},\\ \\frac{\\text{bytes}}{\\text{bandwidth}}\\right),
 \\qquad \\text{ridge} = \\frac{\\text{peak}}{\\text{bandwidth}}\\ \\ \\text{(FLOP/byte)},$$
 
-and one decode step reads every matmul weight once (the embedding table is a gather of
-one row, not read whole), so at batch 1
+and one decode step of a batch of $b$ sequences reads every matmul weight once (the
+embedding table is a gather of one row, not read whole) and each sequence's KV cache, and
+does about 2 FLOPs per matmul weight per sequence, so in FP16
 
-$$t_\\text{decode} \\ \\ge\\ \\frac{\\text{weight bytes read}}{\\text{bandwidth}}
-\\approx \\frac{2\\ \\text{bytes} \\times N_\\text{matmul}}{\\text{bandwidth}}\\quad\\text{(FP16)}.$$
+$$\\text{FLOPs} \\approx 2\\,N_\\text{matmul}\\,b, \\qquad
+\\text{bytes} \\approx 2\\,N_\\text{matmul} + b \\times \\text{context} \\times
+\\text{KV bytes per token}.$$
 
 **Solvers** are organised by the 22 walls of `mlsysim_lab.taxonomy`. A course developer adds
 one with `register_solver(wall_number, fn)`: the function must be documented (its
@@ -49,7 +48,8 @@ print('The datasheet of your accelerator (dense peaks, as the vendor prints them
 print(f"  FP16 / BF16: {s['peak_tflops']} TFLOP/s    FP8: {2 * s['peak_tflops']} TFLOP/s")
 print(f"  memory: {s['memory_gb']} GB HBM3e at {s['bandwidth_tbs']} TB/s    TDP: {s['tdp_w']} W")
 print(f"Your workload: {model.name}, {model.total_params / 1e9:.2f} B parameters "
-      f"({model.matmul_params_per_token / 1e9:.2f} B in matmuls, read every decode step)")
+      f"({model.matmul_params_per_token / 1e9:.2f} B in matmuls, read every decode step), "
+      f"{model.kv_bytes_per_token() / 1024:.0f} KiB of FP16 KV cache per token; decode batch {s['batch']}")
 h100 = catalog.get_hardware('h100')
 print('A zoo entry for comparison (base units, every figure cited):')
 for field in ('id', 'aliases', 'kind', 'peak_flops', 'memory_capacity', 'memory_bandwidth', 'tdp', 'sources'):
@@ -73,26 +73,15 @@ my_accelerator = Accelerator(
     notes='Hypothetical device of Lab 15; peaks are dense.')
 """
 
-LOCAL_ZOO = """
-mine = globals().get('my_accelerator')
-if not isinstance(mine, Accelerator):
-    print('Define my_accelerator above to add it to a zoo.')
-else:
-    my_zoo = catalog.Registry('hardware')
-    for spec in catalog.hardware:
-        my_zoo.add(spec)
-    my_zoo.add(mine)
-    print(f'{len(my_zoo)} devices in your local zoo; lookup {mine.id!r} ->', my_zoo.get(mine.id).name)
-    print(f"{mine.name}: {mine.peak('fp16') / 1e12:.0f} TFLOP/s FP16, "
-          f"{mine.memory_bandwidth / 1e12:.2f} TB/s, {mine.memory_capacity / 1e9:.0f} GB, "
-          f"{mine.tdp:.0f} W; memory_bandwidth cited by: {mine.citation('memory_bandwidth')}")
-    try:
-        my_zoo.add(mine.model_copy(update={'id': 'another-npu', 'aliases': ('h100',)}))
-    except ValueError as error:
-        print('A second device called h100 is refused:', error)
-"""
+RIDGE_SOLUTION = "ridge = my_accelerator.peak('fp16') / my_accelerator.memory_bandwidth"
 
-RIDGE_SOLUTION = "ridge = my_accelerator.ridge_point('fp16')"
+DECODE_SOLUTION = """
+flops = 2 * model.matmul_params_per_token * s['batch']
+bytes_read = 2 * model.matmul_params_per_token + s['batch'] * 1024 * model.kv_bytes_per_token()
+compute_s = flops / my_accelerator.peak('fp16')
+memory_s = bytes_read / my_accelerator.memory_bandwidth
+decode_ms = max(compute_s, memory_s) * 1e3
+"""
 
 REJECTED_SOLUTION = """
 base = my_accelerator.model_dump()
@@ -137,14 +126,14 @@ mine = globals().get('my_accelerator')
 if not isinstance(mine, Accelerator):
     print('Define my_accelerator above to draw its roofline.')
 else:
-    d = decode_step(model, mine, batch=1, context=1024)
+    d = decode_step(model, mine, batch=s['batch'], context=1024)
     p = prefill(model, mine, prompt_tokens=4096)
-    print(f"decode, batch 1: {d.arithmetic_intensity:.2f} FLOP/B, {float(d.latency_s) * 1e3:.2f} ms, "
+    print(f"decode, batch {s['batch']}: {d.arithmetic_intensity:.2f} FLOP/B, {float(d.latency_s) * 1e3:.2f} ms, "
           f"{d.bottleneck}-bound; floor weights / bandwidth = "
           f"{model.matmul_params_per_token * 2 / mine.memory_bandwidth * 1e3:.2f} ms")
     print(f"prefill, 4,096 tokens: {p.arithmetic_intensity:.0f} FLOP/B, {p.bottleneck}-bound; "
           f"ridge {mine.ridge_point('fp16'):.0f} FLOP/B (H100: {h100.ridge_point('fp16'):.0f})")
-    fig = roofline_figure(mine, 'fp16', [('decode, batch 1', d.arithmetic_intensity),
+    fig = roofline_figure(mine, 'fp16', [(f"decode, batch {s['batch']}", d.arithmetic_intensity),
                                          ('prefill, 4,096 tokens', p.arithmetic_intensity)])
     plt.show()
 """
@@ -181,31 +170,6 @@ for name in wall.as_dict()['solvers']:
     print('  solver:', name)
 """
 
-ENERGY_PLOT = """
-mine, solver = globals().get('my_accelerator'), globals().get('energy_per_token_j')
-if not (isinstance(mine, Accelerator) and callable(solver)):
-    print('Define my_accelerator and energy_per_token_j above to draw this plot.')
-else:
-    pue = catalog.get_assumption('pue-global-average').value
-    batches = np.arange(1, 513)
-    series = {}
-    for device in (mine, h100):
-        steps = decode_step(model, device, batch=batches, context=1024)
-        joules = solver(device.tdp, steps.latency_s, batches, pue)
-        series[f'{device.name} at TDP'] = joules
-        fits = np.asarray(steps.feasible)
-        largest = int(batches[fits][-1])
-        regimes = set(np.asarray(steps.bottleneck)[fits])
-        print(f'{device.name}: fits up to batch {largest} of 512, '
-              f"{' and '.join(sorted(regimes))}-bound there; J/token falls "
-              f'{joules[0] / joules[largest - 1]:.0f}x from batch 1 to batch {largest}')
-    fig = sweep_figure(batches, series, xlabel='batch (sequences decoding together)',
-                       ylabel='J per token (facility)', logx=True, logy=True,
-                       title=f'{model.name} decode, 1,024 tokens of context, PUE {pue}')
-    plt.show()
-"""
-
-
 def build():
     blocks = [
         *L.intro(LAB, RECAP),
@@ -216,20 +180,14 @@ def build():
                 "prints times a multiplier from `catalog.hardware` (`400 * TFLOPS`, `96 * GB`, "
                 "`4.8 * TB` for TB/s): the spec stores base units."),
         *L.implement(LAB, "accelerator", SPEC_SOLUTION, 3),
-        *L.text("A zoo is a `Registry`. Add your device to a local one (the shipped zoo files "
-                "stay untouched): lookups, aliases and collisions work as for any entry."),
-        *L.code(LAB, "local-zoo", LOCAL_ZOO),
         *L.text("## 2. What validation guarantees"),
         *L.predict(LAB, "rejected", REJECTED_SOLUTION, 1),
         *L.code(LAB, "invalid-banner", INVALID_BANNER),
         *L.text("## 3. Your device on the roofline"),
         *L.predict(LAB, "ridge", RIDGE_SOLUTION, 2),
-        *L.predict(LAB, "decode_ms",
-                   "decode_ms = float(decode_step(model, my_accelerator, batch=1, "
-                   "context=1024).latency_s) * 1e3", 2),
+        *L.predict(LAB, "decode_ms", DECODE_SOLUTION, 2),
         *L.predict(LAB, "decode_regime",
-                   "decode_regime = decode_step(model, my_accelerator, batch=1, "
-                   "context=1024).bottleneck", 1),
+                   "decode_regime = 'compute' if compute_s > memory_s else 'memory'", 1),
         *L.code(LAB, "roofline", ROOFLINE),
         *L.text("A valid spec is not a promise that a workload fits: that is the solver's "
                 "feasibility gate."),
@@ -241,7 +199,6 @@ def build():
                 "\\text{PUE}}{\\text{tokens}}.$$"),
         *L.implement(LAB, "energy_solver", SOLVER_SOLUTION, 2),
         *L.code(LAB, "taxonomy", TAXONOMY),
-        *L.code(LAB, "energy-plot", ENERGY_PLOT),
         *L.reflect(LAB, "citations",
                    "Your device is hypothetical, yet the spec refused a figure without a "
                    "source. In two or three sentences: what does the rule protect, and what "
@@ -256,8 +213,9 @@ def build():
         *L.summary(LAB, "Your device enters every solver the way a zoo entry does, so the walls "
                    "that bind are decided by the workload against its two datasheet figures. "
                    "Decode at batch 1 sits far below the ridge: **memory bandwidth** (wall 3) "
-                   "binds, and the step costs about the matmul weight bytes divided by the "
-                   "bandwidth however many TFLOP/s the device has. Prefill shares each weight "
+                   "binds, and the step costs about the weight and KV bytes divided by the "
+                   "bandwidth however many TFLOP/s the device has; a batch shares each weight "
+                   "read, and on a device with a low ridge it can cross into **compute**. Prefill shares each weight "
                    "read across thousands of tokens and sits above the ridge: **compute** "
                    "(wall 1) binds. Validation guarantees positive, cited figures in base "
                    "units; fit (wall 2) and missing figures are the solvers' to report. A "

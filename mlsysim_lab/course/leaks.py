@@ -5,7 +5,8 @@ cell may give its key away.
 streams) of the cells above the answer cell. A numeric key leaks when it appears in any
 of the ways labs print numbers (:func:`renderings`) with at least two significant
 digits; a choice key leaks when the outputs above single it out: they name the right
-option (its label or text) while not naming every other option too.
+option (its text, its label quoted, or its label as a regime such as ``memory-bound``)
+while not naming every other option too.
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ def _found(form: str, text: str) -> bool:
     return re.search(pattern, text) is not None
 
 
+def _names_option(label: str, text: str, outputs: str) -> bool:
+    """Whether the outputs name this option as a verdict: its text (a phrase), its label
+    quoted, or its label as a regime (``memory-bound``); the label as an ordinary word
+    (``memory: 80 GB``) is not a verdict."""
+    verdicts = (text, f"'{label}'", f'"{label}"', f"{label}-bound", f"{label} bound")
+    return any(_found(phrase, outputs) for phrase in verdicts)
+
+
 def _outputs(cell: Any) -> Iterable[str]:
     for output in cell.get("outputs", []):
         if "text" in output:
@@ -73,7 +82,7 @@ def _leaks_of(item: Any, scenario: Mapping[str, Any], shown: list[tuple[int, str
     key = item.key_value(scenario)
     if item.choices:
         outputs = "\n".join(text for _, kind, text in shown if kind == "output").lower()
-        named = {label: any(_found(word.lower(), outputs) for word in (label, text))
+        named = {label: _names_option(label.lower(), text.lower(), outputs)
                  for label, text in item.choices}
         if named[key] and not all(named.values()):
             return [f"{item.name}: the outputs above name the right option {key!r} "
