@@ -116,6 +116,16 @@ class AuditConfig(BaseModel):
     async_checkpoint: bool = False
     efficiency: Literal["ideal", "calibrated"] = "ideal"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _seq_len_within_the_context(cls, data: Any) -> Any:
+        """Fill ``seq_len`` (4,096 or the model's shorter context) and check a given one
+        against the context, so ``config.seq_len`` is always the length audited."""
+        if isinstance(data, dict) and isinstance(data.get("model"), str):
+            spec = catalog.get_model(data["model"])
+            return {**data, "seq_len": _seq_len(spec, data.get("seq_len"))}
+        return data
+
     @model_validator(mode="after")
     def _cluster_or_devices(self) -> "AuditConfig":
         if self.cluster is None and (self.hardware is None or self.devices is None):
@@ -356,15 +366,19 @@ def _kernel_efficiency(profile: str, device: str) -> dict[str, Any]:
     return {**{name: figure.value for name, figure in figures.items()}, "sources": sources}
 
 
-def _seq_len(spec: Any, seq_len: int | None) -> int:
+def _seq_len(spec: Any, seq_len: Any) -> Any:
     """4,096 tokens, or the model's context if that is shorter; a given length is
-    checked against the context."""
+    checked against the context (other problems are left to the field's validation)."""
     context = getattr(spec, "max_context", None)
     if context is None:
         raise ValueError(f"{spec.name}: the audit covers transformer language models")
     if seq_len is None:
         return min(DEFAULT_SEQ_LEN, context)
-    if seq_len > context:
+    try:
+        too_long = int(seq_len) > context
+    except (TypeError, ValueError):
+        return seq_len
+    if too_long:
         raise ValueError(f"seq_len {seq_len} exceeds {spec.name}'s context of {context} tokens")
     return seq_len
 

@@ -81,8 +81,9 @@ def _audit(args: argparse.Namespace) -> str:
     try:
         config = AuditConfig(**_audit_settings(args))
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                             for e in error.errors())
+        problems = "; ".join(
+            (f"{'.'.join(map(str, e['loc']))}: " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ") for e in error.errors())
         raise CommandError(f"invalid audit settings: {problems}") from None
     report = audit(config)
     if args.json:
