@@ -331,7 +331,7 @@ def audit(config: AuditConfig) -> AuditReport:
                       precision="bf16", devices=plan["tp"])
     walls, notes = _binding_walls(step, forward, figures, read_bandwidth, storage.read_bandwidth,
                                   carbon, cost)
-    notes["time"] = _time_note(figures, step)
+    notes["time"] = _time_note(figures, step, config.efficiency)
     notes["energy"] = (f"{by_scope['gpu']:.4g} MWh on the accelerators, {by_scope['it']:.4g} "
                        f"with hosts and network, {by_scope['facility']:.4g} at the facility "
                        f"(PUE {pue:.2f}, {pue_source}); carbon by scope at "
@@ -395,13 +395,16 @@ def _step(model: str, box: Node, plan: dict[str, Any], seq_len: int, **parts: An
                          collective_latency_s=plan["collective_latency_s"], **parts)
 
 
-def _time_note(figures: dict[str, Any], step: TrainingStep) -> str:
+def _time_note(figures: dict[str, Any], step: TrainingStep, profile: str) -> str:
     """Why the fixed-MFU days and the step model's days differ."""
     ratio = figures["days_step_model"] / figures["days_fixed_mfu"]
-    why = ("its matmuls run at the vendor peak with no kernel, launch or framework "
-           "overhead, the efficiency real kernels leave on the table" if ratio < 1 else
-           "its pipeline bubble and exposed communication cost more than the measured run "
-           "lost (interleaved schedules and communication overlap are not modelled)")
+    kernels = ("its matmuls run at the vendor peak with no kernel, launch or framework "
+               "overhead, the efficiency real kernels leave on the table" if profile == "ideal"
+               else "its matmuls run at the best measured matmul rate, while a whole run "
+               "also loses time to non-matmul kernels, data loading, evaluation and stalls")
+    why = kernels if ratio < 1 else (
+        "its pipeline bubble and exposed communication cost more than the measured run "
+        "lost (communication overlap with compute is not modelled)")
     return (f"days use a fixed MFU of {figures['mfu']:.2f}, a whole-run measurement; the "
             f"step model reaches MFU {figures['step_model_mfu'] or 0:.2f} and "
             f"{figures['days_step_model']:.3g} days ({ratio:.2f}x), losing only the "
