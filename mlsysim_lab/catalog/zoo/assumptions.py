@@ -336,16 +336,18 @@ FAILURE_RATE_SPREAD = Assumption(
 
 HOST_POWER_RATIO = Assumption(
     id="host-power-ratio", name="Host and network power per watt of accelerator power",
-    value=25 / 58, unit="", low=None, high=(10.2e3 - 8 * 700) / (8 * 700),
-    description="Google's measurement of serving Gemini (Elsworth et al. 2025): active "
-                "host CPU and DRAM draw 25% of the energy against the accelerators' 58%, "
-                "so hosts add 25 / 58 = 0.43 W per accelerator watt. The same rule is "
-                "applied to every node (training, other vendors); the source does not "
-                "itemise network switches, so they are taken to be inside this share. "
-                "High end: a DGX H100's nameplate budget beyond its GPUs, (10.2 kW - 8 x "
-                "700 W) / 5.6 kW = 0.82, an upper bound (nameplate, not measured draw).",
-    sources={"value": "elsworth2025-google-inference-energy",
-             "high": "nvidia-dgx-h100-datasheet"})
+    value=(10.2e3 - 8 * 700) / (8 * 700), unit="", low=25 / 58, high=None,
+    description="The one measured training node: 8-GPU H100 servers train at 76% of their "
+                "10.2 kW rating, 7.75 kW (Newkirk et al. 2025). With the GPUs at the same "
+                "76% of their 700 W TDP (assumption training-power-fraction) they draw "
+                "4.26 kW, which leaves 3.49 kW for CPUs, memory, NICs, in-node switches and "
+                "fans: (10.2 - 5.6) / 5.6 = 0.82 W per accelerator watt. The same rule is "
+                "applied to every node, zoo entry or not. Low end: Google's serving fleet, "
+                "where active host CPU and DRAM draw 25% of the energy against the "
+                "accelerators' 58% (Elsworth et al. 2025), 0.43 (TPU hosts, no fans or "
+                "network itemised).",
+    sources={"value": "newkirk2025-h100-node-power",
+             "low": "elsworth2025-google-inference-energy"})
 
 HARDWARE_UTILISATION = Assumption(
     id="hardware-utilisation", name="Share of its service life a cluster is busy (for "

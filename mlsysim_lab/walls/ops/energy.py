@@ -8,8 +8,8 @@
                       a memory-bound decode server runs well below that
     host power     P_host = r x accelerators x P_dev   per node, one rule for every node
                    r: host and network power per watt of accelerator power (assumption
-                      ``host-power-ratio``: Google's fleet measurement, host CPU and DRAM
-                      25 % of serving energy against the accelerators' 58 %)
+                      ``host-power-ratio``, 0.82: an 8-GPU H100 node measured while
+                      training, less its GPUs)
     Three scopes, each a superset of the one before:
     GPU energy     E_GPU  = devices x P_dev x t                (what model cards count)
     IT energy      E_IT   = E_GPU + nodes x P_host x t          (hosts and network)
