@@ -86,8 +86,9 @@ class AuditConfig(BaseModel):
     sets the node, the device count and the network oversubscription. ``seq_len``
     defaults to 4,096 tokens or the model's context if shorter, and may not exceed the
     context. ``tp``, ``pp``, ``zero_stage``, ``recompute``, ``micro_batch`` and
-    ``virtual_stages`` pin the parallelism (a published run's); the rest is searched. ``pue`` replaces the region's.
-    ``async_checkpoint`` snapshots to host memory and writes in the background.
+    ``virtual_stages`` pin the parallelism (a published run's); the rest is searched.
+    ``pue`` replaces the region's. ``async_checkpoint`` snapshots to host memory and
+    writes in the background.
     ``efficiency="calibrated"`` runs the step model at the device's achievable matmul
     fraction with NCCL's base latency per all-reduce, and the fixed-MFU days at the
     measured MFU of the device's generation (``ideal``: peak kernels, the cited MFU).
@@ -255,11 +256,11 @@ def audit(config: AuditConfig) -> AuditReport:
     region = catalog.get_region(config.region)
     box, devices, oversubscription = _where(config)
     device = catalog.get_hardware(box.accelerator)
-    seq_len = _seq_len(spec, config.seq_len)
+    seq_len = int(config.seq_len)   # filled and checked against the context on construction
     tokens = (CHINCHILLA_TOKENS_PER_PARAM * spec.active_params if config.tokens is None
               else float(config.tokens))
     kernels = _kernel_efficiency(config.efficiency, device.id)
-    profile_mfu, _ = kernels.pop("mfu"), kernels.pop("sources")
+    profile_mfu, cited = kernels.pop("mfu"), kernels.pop("sources")
     mfu = profile_mfu if config.mfu is None else config.mfu
 
     plan = choose_parallelism(
@@ -338,7 +339,6 @@ def audit(config: AuditConfig) -> AuditReport:
                        f"{region.grid_intensity:.4g} gCO2e/kWh; embodied carbon amortised "
                        "over the service life at the hardware-utilisation share")
     upgrade = max(sensitivity, key=lambda k: abs(sensitivity[k]))
-    cited = _kernel_efficiency(config.efficiency, device.id)["sources"]
     tier = catalog.get_storage(CHECKPOINT_TIER)
     cited.append({"id": tier.id, "value": tier.write_bandwidth, "unit": "B/s",
                   "source": f"per-node checkpoint write share, capped at "
