@@ -317,7 +317,8 @@ def audit(config: AuditConfig) -> AuditReport:
         "embodied_co2e_t": float(carbon.embodied_t), "water_l": _finite(carbon.water_l),
         "cost_usd": _finite(cost.total_usd), "pricing": config.pricing,
         "cloud_price_per_hour": box.cloud_price_per_hour,
-        "cloud_price_date": box.cloud_price_date, "cluster_mtbf_hours": float(reliability.mtbf_s) / 3600,
+        "cloud_price_date": box.cloud_price_date,
+        "cluster_mtbf_hours": float(reliability.mtbf_s) / 3600,
         "cluster_mtbf_hours_range": [float(worst.mtbf_s) / 3600, float(reliability.mtbf_s) / 3600],
         "checkpoint_s": float(reliability.checkpoint_s),
         "checkpoint_write_s": float(reliability.write_s),
@@ -437,7 +438,8 @@ def _assumption(key: str) -> dict[str, Any]:
             "source": item.citation("value")}
 
 
-def _step_elasticities(model: str, box: Node, plan: dict[str, Any], seq_len: int) -> dict[str, float]:
+def _step_elasticities(model: str, box: Node, plan: dict[str, Any],
+                       seq_len: int) -> dict[str, float]:
     device = catalog.get_hardware(box.accelerator)
     up, out = catalog.get_fabric(box.scale_up_fabric), catalog.get_fabric(box.scale_out_fabric)
 

@@ -567,8 +567,9 @@ CLUSTERS: tuple[Cluster, ...] = (DGX_H100_1024, DGX_H100_256, DGX_A100_256)
 # provinces, so Quebec uses Electricity Maps' 2024 production-based life-cycle figure, the
 # same scope from a different compiler. The region is what is drawn: a US state's own
 # generation ("iowa") is not the grid its data centres draw from, which is the balancing
-# zone's ("iowa-miso", Electricity Maps' MISO zone, same production-based scope). Direct-combustion-only figures (Hydro-Quebec,
-# eGRID, national inventories) are NOT comparable with these and are not used.
+# zone's ("iowa-miso", Electricity Maps' MISO zone, same production-based scope).
+# Direct-combustion-only figures (Hydro-Quebec, eGRID, national inventories) are NOT
+# comparable with these and are not used.
 #
 # PUE: a region-specific figure where an operator publishes one for a site or Region there
 # (AWS per-Region tables, Google per-campus tables, 2024); otherwise the Uptime global
