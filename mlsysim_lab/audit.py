@@ -273,7 +273,7 @@ def audit(config: AuditConfig) -> AuditReport:
                          f"{plan['refusal']}; a run that cannot start has no days, energy "
                          "or cost")
     plan.update(oversubscription=oversubscription, **kernels)
-    step = _step(spec.id, box, plan, seq_len)
+    step = plan_step(spec.id, box, plan, seq_len)
     compute = training_flops(spec, tokens, seq_len=seq_len)
     peak = device.peak("bf16")
     reliability = training_reliability(spec, devices, gpus_per_node=box.accelerators,
@@ -384,16 +384,20 @@ def _seq_len(spec: Any, seq_len: Any) -> Any:
     return seq_len
 
 
-def _step(model: str, box: Node, plan: dict[str, Any], seq_len: int, **parts: Any) -> TrainingStep:
-    """The training step of the chosen plan (``parts`` replace the node's components)."""
+def plan_step(model: str, box: str | Node, plan: dict[str, Any], seq_len: int,
+              **parts: Any) -> TrainingStep:
+    """The training step of a plan from :func:`choose_parallelism` (every field it
+    chose: TP, PP, DP, micro-batch, interleaving, ZeRO stage, recomputation, batch and
+    the kernel efficiency), as the audit times it; ``parts`` replace the node's
+    components."""
     return training_step(model, box, tp=plan["tp"], pp=plan["pp"], dp=plan["dp"],
                          micro_batch=plan["micro_batch"], global_batch=plan["global_batch"],
                          virtual_stages=plan["virtual_stages"],
                          seq_len=seq_len, zero_stage=plan["zero_stage"],
                          recompute=plan["recompute"],
-                         oversubscription=plan["oversubscription"],
-                         compute_efficiency=plan["compute_efficiency"],
-                         collective_latency_s=plan["collective_latency_s"], **parts)
+                         oversubscription=plan.get("oversubscription", 1.0),
+                         compute_efficiency=plan.get("compute_efficiency", 1.0),
+                         collective_latency_s=plan.get("collective_latency_s", 0.0), **parts)
 
 
 def _time_note(figures: dict[str, Any], step: TrainingStep, profile: str) -> str:
@@ -445,7 +449,7 @@ def _step_elasticities(model: str, box: Node, plan: dict[str, Any],
 
     def step_time(x: Any) -> float:
         peaks = {**device.peak_flops, "bf16": x["peak_flops"]}
-        return float(_step(
+        return float(plan_step(
             model, box, plan, seq_len,
             accelerator=device.model_copy(update={"peak_flops": peaks}),
             scale_up=up.model_copy(update={"bandwidth": x["scale_up_bandwidth"]}),

@@ -196,3 +196,13 @@ def test_every_pinned_knob_moves_the_plan_and_the_step_model():
     assert bigger.parallelism["global_batch"] > plan["global_batch"]
     longer = audit(AuditConfig(**base_config, seq_len=8192))
     assert longer.figures["training_flops"] > base.figures["training_flops"]
+
+
+def test_a_plan_times_the_same_step_as_the_audit():
+    from mlsysim_lab.audit import plan_step
+
+    report = audit(AuditConfig(model="llama-3-70b", hardware="h100", devices=1024))
+    box = catalog.get_node("dgx-h100")
+    plan = choose_parallelism("llama-3-70b", box, 1024, 4096)
+    assert float(plan_step("llama-3-70b", "dgx-h100", plan, 4096).step_s) == pytest.approx(
+        report.figures["step_s"])
