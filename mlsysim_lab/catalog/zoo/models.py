@@ -57,8 +57,9 @@ references.register(
               "arXiv:2211.05100", year=2022,
               locator="Table 3 (176B: 70 layers, hidden 14,336, 112 heads, sequence length "
                       "2,048, 176,247M parameters); Section 3.2 (ALiBi, embedding LayerNorm, "
-                      "tied embeddings, vocabulary 250,680); Section 3.4.1-3.4.2 (384 A100 "
-                      "80GB, TP 4, PP 12, DP 8, ZeRO stage 1, 3.5 months)",
+                      "tied embeddings, vocabulary 250,680); Section 3.4, Engineering (384 "
+                      "A100 80GB in 48 nodes, 3D parallelism TP 4 x PP 12 x DP 8 with ZeRO "
+                      "stage 1, 3.5 months)",
               url="https://arxiv.org/abs/2211.05100"),
     Reference(key="hf-bloom-config", title="bigscience/bloom: config.json",
               publisher="BigScience on Hugging Face", year=2022,
