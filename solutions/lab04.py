@@ -69,8 +69,7 @@ def build():
         *L.text("A CPU-bound step does not shorten on a faster GPU: that GPU only idles longer."),
         *L.predict(LAB, "workers_needed",
                    "workers_needed = math.ceil(batch / (gpu_step * rate.value))", 2),
-        *L.text("## Shared remote storage\n\nNow the data sits on the object store, whose "
-                "link the node's GPUs share, and the CPU has twice the workers it needs."),
+        *L.text("## Shared remote storage"),
         *L.predict(LAB, "remote_binding",
                    "t_remote = batch * sample.value / (store.read_bandwidth / node.accelerators)\n"
                    "remote_binding = 'storage' if t_remote > gpu_step else 'gpu'", 1),
@@ -87,8 +86,7 @@ def build():
                 "                   title=f'ResNet-50 training on {gpu.name}, batch {batch}',\n"
                 "                   marks=[(f'{needed:.0f} needed', needed)])\n"
                 "plt.show()"),
-        *L.text("Utilisation rises with the workers while the CPU binds. A curve that levels "
-                "off below 1 is a storage stall that no number of workers fixes."),
+        *L.text("A curve that levels off below 100 % is a storage stall no worker fixes."),
         *L.summary(LAB, "The step is as slow as its slowest stage. Compute the GPU's share from "
                    "its FLOPs at the fraction of peak training really reaches, then compare "
                    "it with the workers' decode time and each GPU's share of the storage "
