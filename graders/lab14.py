@@ -10,6 +10,7 @@ import math
 import time
 from typing import Any, Mapping
 
+from mlsysim_lab import catalog
 from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, CodeItem, FloatRange, IntRange,
                                  LabSpec, NumericItem, Option, Values)
 from mlsysim_lab.grading.properties import property_credit
@@ -51,6 +52,26 @@ def carbon_usd(energy: Any, co2e_t: float, region: str, price: float) -> float:
                           carbon_price_per_t=price).carbon_usd)
 
 
+def energy_working(s: Mapping[str, Any]) -> str:
+    """The energy stage with this run's numbers."""
+    run = reference_run(s)
+    e = run["energy"]
+    nodes = float(e.it_energy_j - e.gpu_energy_j) / (e.host_power_w * e.duration_s) \
+        if e.host_power_w else 0.0
+    return (f"({s['devices']} GPUs x {e.device_power_w:.0f} W + {nodes:.0f} hosts x "
+            f"{e.host_power_w:.0f} W) x {run['training_s'] / 86400:.3g} days x PUE {e.pue:.2f} "
+            f"= {run['energy_mwh']:.4g} MWh")
+
+
+def carbon_working(s: Mapping[str, Any]) -> str:
+    """The carbon stage with this run's numbers."""
+    run = reference_run(s)
+    grid = run["energy"].facility_energy_kwh * catalog.get_region(s["region"]).grid_intensity / 1e6
+    return (f"{run['energy_mwh']:.4g} MWh x {catalog.get_region(s['region']).grid_intensity:.0f} "
+            f"gCO2e/kWh = {grid:.4g} t from the grid, + {run['co2e_t'] - grid:.3g} t embodied "
+            f"(the GPUs' share over the run) = {run['co2e_t']:.4g} tCO2e")
+
+
 # ----- the two behaviour questions: answered by running a pipeline ------------------------
 
 def missing_input_behaviour(s: Mapping[str, Any]) -> str:
@@ -86,7 +107,7 @@ def overwrite_behaviour(s: Mapping[str, Any]) -> str:
     try:
         result = pipeline.run(**inputs(s))
     except PipelineError as error:
-        return "error" if "overwrite" in str(error) else "crash"
+        return "refused" if "overwrite" in str(error) else "crash"
     return "replaced" if result["co2e_t"] != before else "kept"
 
 
@@ -282,7 +303,7 @@ LAB = LabSpec(
            "name the stage, never silent defaults.",
            "Write a custom stage (a carbon price) that plugs into the reference pipeline.",
            "Write a callback that observes every stage without changing the results."),
-    minutes=50,
+    minutes=25,
     discussion=("Why is it better for a pipeline to refuse an overwrite than to let the "
                 "latest stage win?",
                 "Which stage would you add next (water, embodied carbon, a carbon cap), and "
@@ -291,46 +312,47 @@ LAB = LabSpec(
         NumericItem("energy_mwh",
                     "the facility energy of your training run (the `energy_mwh`"
                     " the energy stage adds)", unit="MWh",
-                    key=lambda s: reference_run(s)["energy_mwh"], tolerance=Banded()),
+                    key=lambda s: reference_run(s)["energy_mwh"], tolerance=Banded(),
+                    working=energy_working),
         NumericItem("co2e_t",
                     "the carbon footprint of your run (the `co2e_t` the carbon "
                     "stage adds: grid emissions plus the embodied share of the "
                     "GPUs, operational + embodied)", unit="tCO2e",
-                    key=lambda s: reference_run(s)["co2e_t"], tolerance=Banded()),
+                    key=lambda s: reference_run(s)["co2e_t"], tolerance=Banded(),
+                    working=carbon_working),
         ChoiceItem("missing_input",
-                   "The carbon-price stage is inserted *before* `carbon`, so no"
-                   " `co2e_t` exists yet when it runs. What happens: `'error'` "
-                   "(a PipelineError naming the stage, before it runs), "
-                   "`'zero'` (co2e_t reads as 0), `'skip'` (the stage is "
-                   "skipped) or `'crash'` (a bare KeyError inside the stage)?",
+                   "The carbon-price stage is inserted *before* `carbon`, so no "
+                   "`co2e_t` exists yet when it runs. What happens?",
                    options=(
-            Option("error", "it stops with a PipelineError",
-                   why="before the stage runs, naming the stage and the missing value"),
-            Option("zero", "the missing co2e_t reads as 0, so carbon_usd is 0",
+            Option("error", "an error before the stage runs",
+                   why="the pipeline checks each stage's declared requires before running "
+                       "it, and its PipelineError names the stage and the missing value"),
+            Option("zero", "the stage sees co2e_t = 0",
                    misconception="a missing value defaults to zero: a silent default hides "
                                  "the bug (the public engine ignored a missing price this way)"),
-            Option("skip", "the stage is skipped and the rest of the pipeline runs",
+            Option("skip", "the stage is skipped",
                    misconception="stages are optional: a skipped stage is a missing result "
                                  "nobody notices"),
-            Option("crash", "the stage runs and fails inside with a bare KeyError",
+            Option("crash", "a KeyError inside the stage",
                    misconception="the pipeline checks nothing up front: it checks each "
                                  "stage's declared requires before running it")),
-            key=missing_input_behaviour),
+            key=missing_input_behaviour,
+            invariant="the pipeline's contract is the lesson, the same for every run"),
         ChoiceItem("overwrite",
                    "A stage after `carbon` returns its own, halved `co2e_t` "
-                   '("offsets"). What happens: `\'error\'`, `\'replaced\'` (the new'
-                   " value wins) or `'kept'` (the new value is ignored, halved "
-                   "for offsets)?", options=(
-            Option("error", "a PipelineError",
-                   why="the stage would overwrite co2e_t"),
-            Option("replaced", "co2e_t is replaced by the halved value from then on",
+                   "(\"offsets\"). What happens?", options=(
+            Option("refused", "an error after the stage runs",
+                   why="the pipeline checks that a stage overwrote nothing, and its "
+                       "PipelineError names the stage and the value"),
+            Option("replaced", "the halved co2e_t replaces it",
                    misconception="the latest stage wins, like dict.update: every later "
                                  "stage would silently see a different number than the "
                                  "carbon stage reported"),
-            Option("kept", "the new value is ignored and the original co2e_t kept",
+            Option("kept", "the original co2e_t is kept",
                    misconception="first writer wins silently: the stage's output vanishes "
                                  "without a word")),
-            key=overwrite_behaviour),
+            key=overwrite_behaviour,
+            invariant="the pipeline's contract is the lesson, the same for every run"),
         CodeItem("carbon_price_stage",
                  "`carbon_price_stage`, a `FunctionStage(name, function, "
                  "requires)` that adds `carbon_usd` (USD) and nothing else that"

@@ -17,24 +17,23 @@ inputs plus everything earlier stages produced). The reference `training_pipelin
 | stage | requires | adds | equation |
 |---|---|---|---|
 | `training_time` | model, tokens, devices, hardware | `training_s`, `gpu_hours` | $t = \\dfrac{6ND}{n \\cdot \\text{peak} \\cdot \\text{MFU}}$ (+ attention) |
-| `energy` | devices, training_s, hardware, region | `energy`, `energy_mwh` | $E = (n P_\\text{GPU} + n_\\text{nodes} P_\\text{host})\\, t \\cdot \\text{PUE}$ |
+| `energy` | devices, training_s, hardware, region | `energy`, `energy_mwh` | $E = n P_\\text{GPU} (1 + r)\\, t \\cdot \\text{PUE}$ |
 | `carbon` | energy, region | `co2e_t`, `water_l` | $\\text{CO}_2\\text{e} = E \\cdot \\text{grid intensity} + \\text{embodied}$ |
 | `cost` | energy, region | `cost_usd`, `cost_unknown` | node-hours $\\times$ cloud price |
 
 with $P_\\text{GPU} = \\text{TDP}\\,(i + (f - i)\\,a)$ (idle share $i$, training share $f$,
-activity $a = 1$) and the host power the node's budget beyond its GPUs, loaded alike
-(Barroso et al., *The Datacenter as a Computer*, 2018; Patterson et al. 2021 for carbon).
+activity $a = 1$) and hosts and network drawing $r$ watts per accelerator watt (Barroso et
+al., *The Datacenter as a Computer*, 2018; Patterson et al. 2021 for carbon).
 
-**The contract.** Before a stage runs, the pipeline checks that every value it requires
-exists; after it runs, it checks that the stage overwrote nothing. Both failures raise a
-`PipelineError` that names the stage. **Callbacks** watch: `before_stage(stage, context)`
-and `after_stage(stage, context, outputs)` are called around every stage (a logger, a CSV
-writer, a timer) and must not change anything.
+The pipeline also has a **contract** about values a stage needs but nobody produced, and
+about values a stage returns that already exist: you will predict it. **Callbacks** watch:
+`before_stage(stage, context)` and `after_stage(stage, context, outputs)` are called
+around every stage (a logger, a CSV writer, a timer) and must not change anything.
 """
 
 SETUP = """
 from mlsysim_lab import catalog
-from mlsysim_lab.pipeline import (Callback, CSVCallback, FunctionStage, LogCallback, Pipeline,
+from mlsysim_lab.pipeline import (Callback, CSVCallback, FunctionStage, Pipeline,
                                   PipelineError, training_pipeline)
 from mlsysim_lab.walls.ops.cost import run_cost
 import numpy as np, tempfile, time, pathlib
@@ -45,11 +44,12 @@ price = s['carbon_price']
 model, gpu = catalog.get_model(s['model']), catalog.get_hardware('h100')
 node, region = catalog.get_node('dgx-h100'), catalog.get_region(s['region'])
 A = {a: catalog.get_assumption(a).value for a in ('mfu-training-dense', 'training-power-fraction',
-     'gpu-idle-power-fraction', 'embodied-carbon-per-gpu', 'server-amortisation-years')}
+     'gpu-idle-power-fraction', 'embodied-carbon-per-gpu', 'server-amortisation-years',
+     'host-power-ratio')}
 print(f"Run: {model.name} ({model.total_params / 1e9:.1f} B parameters) on {s['tokens']:.1e} tokens, "
       f"{s['devices']} x {gpu.name} in {s['devices'] // node.accelerators} x {node.name}, {region.name}")
 print(f"  {gpu.name}: {gpu.peak('bf16') / 1e12:.0f} TFLOP/s dense BF16, TDP {gpu.tdp:.0f} W; "
-      f"{node.name}: {node.max_power / 1e3:.1f} kW max, ${node.cloud_price_per_hour:.2f} per node-hour")
+      f"hosts and network: {A['host-power-ratio']:.2f} W per GPU watt")
 print(f"  MFU {A['mfu-training-dense']:.2f}; GPU power while training {A['training-power-fraction']:.2f} x TDP "
       f"(idle {A['gpu-idle-power-fraction']:.2f} x TDP)")
 print(f"  {region.name}: PUE {region.pue:.2f}, grid {region.grid_intensity:.0f} gCO2e/kWh; embodied "
@@ -58,27 +58,6 @@ print(f"  your carbon price: {price:.0f} USD per tCO2e")
 print('The reference pipeline:')
 for stage in training_pipeline().stages:
     print(f'  {stage.name:14s} requires {", ".join(stage.requires)}')
-"""
-
-LOG_RUN = """
-log = LogCallback(print)
-result = training_pipeline([log]).run(**run_inputs)
-print(f"{result['training_s'] / 86400:.1f} days of training; the history the pipeline keeps:")
-for h in result.history:
-    print(f"  {h['stage']:14s} added {', '.join(h['outputs'])}")
-"""
-
-MISSING_BANNER = """
-def intensity(context):
-    return {'t_per_mwh': context['co2e_t'] / context['energy_mwh']}
-
-early = training_pipeline()
-early.insert(FunctionStage('carbon_intensity', intensity, ('co2e_t', 'energy_mwh')), before='carbon')
-print('stages:', ' -> '.join(early.names()))
-try:
-    early.run(**run_inputs)
-except PipelineError as error:
-    show(FailureBanner('PIPELINE ERROR', str(error)))
 """
 
 STAGE_RUN = """
@@ -95,27 +74,6 @@ else:
     print(f"your stage: {run['carbon_usd']:,.0f} USD of carbon on a {run['cost_usd']:,.0f} USD "
           f"cloud bill ({run['carbon_usd'] / run['cost_usd']:.2%}); the cost solver's carbon term: "
           f"{check:,.0f} USD")
-"""
-
-REGION_PLOT = """
-names, co2e, share = [], [], []
-for place in catalog.regions:
-    r = training_pipeline().run(**{**run_inputs, 'region': place.id})
-    carbon = run_cost(r['energy'], 'dgx-h100', place.id, co2e_t=r['co2e_t'],
-                      carbon_price_per_t=price).carbon_usd
-    names.append(place.name); co2e.append(r['co2e_t']); share.append(carbon / r['cost_usd'])
-order = np.argsort(co2e)
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True, constrained_layout=True)
-colors = ['tab:red' if names[i] == region.name else 'tab:blue' for i in order]
-left.barh([names[i] for i in order], [co2e[i] for i in order], color=colors)
-left.set_xlabel('tCO2e (carbon stage)')
-right.barh([names[i] for i in order], [100 * share[i] for i in order], color=colors)
-right.set_xlabel(f'carbon cost at {price:.0f} USD/t, % of the cloud bill')
-fig.suptitle(f"{model.name}, {s['tokens']:.0e} tokens on {s['devices']} H100: the same run in "
-             f"every region (yours in red)")
-ratio = max(co2e) / min(co2e)
-print(f'dirtiest / cleanest grid: {ratio:.0f}x the carbon for the same training run (PUE differs too)')
-plt.show()
 """
 
 PANEL = """
@@ -168,6 +126,24 @@ class StageRecorder(Callback):
         self.records.append((stage.name, sorted(outputs), time.perf_counter() - self._start))
 """
 
+ENERGY_SOLUTION = """
+training_s = 6 * model.total_params * s['tokens'] / (s['devices'] * gpu.peak('bf16') * A['mfu-training-dense'])
+gpu_w = gpu.tdp * A['training-power-fraction']
+energy_mwh = s['devices'] * gpu_w * (1 + A['host-power-ratio']) * training_s * region.pue / 3.6e9
+"""
+
+CARBON_SOLUTION = """
+grid_t = energy_mwh * 1e3 * region.grid_intensity / 1e6
+embodied_t = (s['devices'] * A['embodied-carbon-per-gpu'] / 1e3
+              * training_s / (A['server-amortisation-years'] * 365 * 86400))
+co2e_t = grid_t + embodied_t
+"""
+
+CONTRACT = """**The contract.** Before a stage runs, the pipeline checks that every value it requires
+exists; after it runs, it checks that the stage overwrote nothing. Both failures raise a
+`PipelineError` that names the stage: a missing input or an overwrite never becomes a silent
+zero, a skipped stage or a number no stage reported."""
+
 MISSING_SOLUTION = """
 p = training_pipeline()
 p.insert(FunctionStage('probe', lambda c: {'x': c['co2e_t']}, ('co2e_t',)), before='carbon')
@@ -185,7 +161,7 @@ try:
     p.run(**run_inputs)
     overwrite = 'replaced'
 except PipelineError:
-    overwrite = 'error'
+    overwrite = 'refused'
 """
 
 
@@ -193,22 +169,16 @@ def build():
     blocks = [
         *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
-        *L.text("## 1. What the stages produce\n\nFollow your run through the table above: "
-                "the training time from $6ND$, the power of the GPUs and of the hosts, the "
-                "region's PUE, then its grid intensity."),
-        *L.predict(LAB, "energy_mwh",
-                   "energy_mwh = training_pipeline().run(**run_inputs)['energy_mwh']", 2),
-        *L.predict(LAB, "co2e_t",
-                   "co2e_t = training_pipeline().run(**run_inputs)['co2e_t']", 2),
-        *L.text("A `LogCallback` prints one line per stage, and the result keeps the "
-                "pipeline's own history: which stage added which values."),
-        *L.code(LAB, "log-run", LOG_RUN),
+        *L.text("## 1. What the stages produce\n\nFollow your run through the table above, "
+                "with the figures printed under it."),
+        *L.predict(LAB, "energy_mwh", ENERGY_SOLUTION, 2),
+        *L.predict(LAB, "co2e_t", CARBON_SOLUTION, 2),
         *L.text("## 2. The contract\n\nYou want a stage that prices carbon: it reads "
                 "`co2e_t` and an input `carbon_price_per_t`. Place it in the wrong spot, or "
                 "let it return a value that already exists, and what does the pipeline do?"),
         *L.predict(LAB, "missing_input", MISSING_SOLUTION, 1),
-        *L.code(LAB, "missing-banner", MISSING_BANNER),
         *L.predict(LAB, "overwrite", OVERWRITE_SOLUTION, 1),
+        *L.text(CONTRACT),
         *L.text("## 3. Write a stage\n\nA carbon price turns tonnes into dollars: "
                 "$\\text{carbon\\_usd} = \\text{co2e\\_t} \\times \\text{carbon\\_price\\_per\\_t}$ "
                 "(the carbon term of the cost solver, wall 19). The price arrives as a run "
@@ -217,7 +187,6 @@ def build():
         *L.code(LAB, "stage-run", STAGE_RUN),
         *L.text("### The same run, everywhere\n\nOnly the carbon stage (and the PUE in the "
                 "energy stage) depends on the region; the compute bill does not."),
-        *L.code(LAB, "region-plot", REGION_PLOT),
         *L.code(LAB, "panel", PANEL),
         *L.text("## 4. Write a callback"),
         *L.implement(LAB, "stage_recorder", RECORDER_SOLUTION, 2),
@@ -238,8 +207,8 @@ def build():
                    "power times that time times PUE, so more GPUs shorten the run without "
                    "lowering its energy. Where you run decides the **sustainability wall** "
                    "(18): the same megawatt-hours cost many times more carbon on a coal-heavy "
-                   "grid than on hydro (the ratio is printed under the region plot), while the "
-                   "cloud bill (wall 19) does not move at all; the right panel shows how small a "
+                   "grid than on hydro (move the panel's region), while the "
+                   "cloud bill (wall 19) does not move at all; the panel shows how small a "
                    "share of that bill your carbon price adds, even on the dirtiest grid. The contract (declared "
                    "requirements, no overwrites) is what makes a custom stage safe to insert, "
                    "and callbacks observe without touching the numbers."),
