@@ -17,7 +17,7 @@ LEVELS = {
     "config_files": 0,
     "catalog": 1,
     "walls": 2,
-    "taxonomy": 3, "explore": 3, "explain": 3, "pipeline": 3, "audit": 3,
+    "taxonomy": 3, "explore": 3, "explain": 3, "pipeline": 3, "audit": 3, "validation": 3,
     "grading": 4,
     "course": 5,
     "widgets": 6, "cli": 6, "__main__": 6, "__init__": 6,
