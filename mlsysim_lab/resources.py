@@ -1,6 +1,6 @@
 """Where the bundled student labs and answer specs are, installed or in a checkout.
 
-In the wheel, ``labs/`` and ``graders/`` are copied to ``mlsysim_lab/_bundled/``; in an
+In the wheel, ``labs/``, ``graders/`` and ``validation/`` are copied to ``mlsysim_lab/_bundled/``; in an
 editable checkout they sit at the top of the repository. Solutions never ship.
 """
 
@@ -33,6 +33,11 @@ def labs_dir() -> Path:
 def graders_dir() -> Path:
     """The folder of per-lab answer specifications."""
     return _bundled("graders")
+
+
+def validation_dir() -> Path:
+    """The folder of the validation table (published measurements)."""
+    return _bundled("validation")
 
 
 def load_module(path: str | Path, name: str) -> ModuleType:

@@ -22,7 +22,7 @@ from typing import Any
 from mlsysim_lab import catalog
 from mlsysim_lab.catalog.zoo.efficiency import training_mfu
 from mlsysim_lab.precision import scheme
-from mlsysim_lab.resources import _bundled
+from mlsysim_lab.resources import validation_dir
 from mlsysim_lab.walls.algorithm.scaling import training_flops
 from mlsysim_lab.walls.node import CALIBRATED, IDEAL, Profile
 from mlsysim_lab.walls.node.serving import forward_pass, prefill, request_latency
@@ -99,7 +99,7 @@ class Comparison:
 
 def table_path() -> Path:
     """Where ``published.toml`` is (the wheel's bundled copy or the checkout's)."""
-    return _bundled("validation") / "published.toml"
+    return validation_dir() / "published.toml"
 
 
 def load(path: str | Path | None = None) -> list[Measurement]:
