@@ -8,90 +8,62 @@ from mlsysim_lab.course import blocks as L
 LAB = "lab01"
 
 RECAP = """
-A step takes as long as its slowest bound (Williams, Waterman & Patterson, CACM 2009):
+A decode step generates one token for each of the $B$ sequences in a batch. In FP16 it
+reads every weight once ($W$ bytes, shared by the batch) and does 2 FLOPs per weight per
+token ($B \\times W$ FLOPs); each sequence adds its KV cache and activations ($s$ bytes).
+Its time is the slower bound (Williams, Waterman & Patterson, CACM 2009):
 
-$$t = \\max\\left(\\frac{\\text{FLOPs}}{\\text{peak FLOP/s}},\\ \\frac{\\text{bytes}}{\\text{bandwidth}}\\right).$$
+$$t = \\max\\left(\\frac{B\\,W}{\\text{peak FLOP/s}},\\ \\frac{W + B\\,s}{\\text{bandwidth}}\\right).$$
 
-One **decode step** of an LLM with $N$ parameters generates one token for each of the
-$B$ sequences in a batch. It does about $2NB$ FLOPs (one multiply-accumulate per
-parameter per token), but it reads every weight once, shared by the whole batch, plus each
-sequence's KV cache:
-
-$$\\text{bytes} \\approx N\\,b + B \\times \\text{context} \\times \\text{KV bytes per token},$$
-
-with $b$ bytes per parameter. At batch 1 the weights dominate the bytes and the step time
-is close to the **memory-bandwidth bound** $t \\approx N b / \\text{bandwidth}$: the
-GPU's FLOPS hardly matter. As the batch grows the FLOPs grow and the weight bytes do
-not, so the arithmetic intensity rises (about $2B/b$ FLOP/byte while the KV cache is
-small) until it crosses the GPU's **ridge point** peak / bandwidth, and compute binds.
-
-A GPU upgrade changes both denominators, by different factors. This lab asks which of the
-two factors you actually get.
+A GPU upgrade shrinks both denominators, by different factors. Which one do you get?
 """
 
 SETUP = """
 from mlsysim_lab import catalog
 from mlsysim_lab.explain import explain
-from mlsysim_lab.formatting import duration
-from mlsysim_lab.precision import scheme
 from mlsysim_lab.walls.node import decode_step, first_compute_bound_batch
-from mlsysim_lab.widgets.plots import roofline_figure, sweep_figure
+from mlsysim_lab.widgets.plots import sweep_figure
 import numpy as np
-old = catalog.get_hardware('a100')
-new = catalog.get_hardware(lab.scenario['new_gpu'])
+old_id, new_id = (part.strip() for part in lab.scenario['upgrade'].split('->'))
+old, new = catalog.get_hardware(old_id), catalog.get_hardware(new_id)
 model = catalog.get_model(lab.scenario['model'])
-weight_bytes = scheme('fp16').weight_bytes
-print(f"You are replacing the {old.name} with the {new.name}.")
-for gpu in (old, new):
-    print(f"  {gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 (dense), "
+batch, context = lab.scenario['batch'], 32
+print("You replace the old GPU with the new one and serve the same model on it.")
+for label, gpu in (('old', old), ('new', new)):
+    print(f"  {label}: {gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 (dense), "
           f"{gpu.memory_bandwidth / 1e12:.2f} TB/s, {gpu.memory_capacity / 1e9:.0f} GB")
-print(f"{model.name}: {model.total_params / 1e9:.2f} B parameters, "
-      f"{model.total_params * weight_bytes / 1e9:.1f} GB of FP16 weights")
+print(f"{model.name}, FP16: W = {2 * model.matmul_params_per_token / 1e9:.2f} GB of weights "
+      f"read per step; per sequence {model.kv_bytes_per_token(2) / 1024:.0f} KiB of KV cache per "
+      f"cached token (and the new one) and {2 * model.activation_elements_per_token / 1e6:.2f} MB "
+      f"of activations")
+print(f"Your service decodes a batch of {batch}, {context} tokens cached per sequence.")
 """
-
-CROSSOVER = "{name} = first_compute_bound_batch(model, {gpu}, context=32)"
 
 TIME_PER_TOKEN = """
 batches = np.arange(1, 4097)
 series, marks = {}, []
 for gpu in (old, new):
-    sweep = decode_step(model, gpu, batch=batches, context=32)
+    sweep = decode_step(model, gpu, batch=batches, context=context)
     series[gpu.name] = sweep.latency_s / batches * 1e3      # NaN where it does not fit
-    first = first_compute_bound_batch(model, gpu, context=32)
-    marks.append((f'{gpu.name} turns compute-bound', first))
+    marks.append((f'{gpu.name} turns compute-bound', first_compute_bound_batch(model, gpu, context=context)))
 ratio = series[old.name] / series[new.name]
-print(f"Speedup of the {new.name} over the {old.name}: {ratio[0]:.2f}x at batch 1, "
-      f"{np.nanmax(ratio):.2f}x at best (bandwidth ratio "
-      f"{new.memory_bandwidth / old.memory_bandwidth:.2f}x, FLOPS ratio "
+last = np.flatnonzero(np.isfinite(ratio))[-1]
+print(f"Speedup: {ratio[0]:.2f}x at batch 1, {ratio[last]:.2f}x at batch {batches[last]} (bandwidth "
+      f"ratio {new.memory_bandwidth / old.memory_bandwidth:.2f}x, FLOPS ratio "
       f"{new.peak('fp16') / old.peak('fp16'):.2f}x)")
 fig = sweep_figure(batches, series, xlabel='batch', ylabel='ms per generated token',
                    logx=True, logy=True, marks=marks,
-                   title=f'{model.name} decode, 32 tokens of context')
-plt.show()
-"""
-
-ROOFLINE = """
-old_first = int(first_compute_bound_batch(model, old, context=32))
-new_first = int(first_compute_bound_batch(model, new, context=32))
-points = [(f'batch {b}', float(decode_step(model, new, batch=b, context=32).arithmetic_intensity))
-          for b in (1, old_first, new_first)]
-print(f"Batch {old_first} is where the {old.name} turns compute-bound; on the {new.name} "
-      f"(ridge {new.ridge_point('fp16'):.0f} FLOP/B) it sits at {points[1][1]:.0f} FLOP/B, and "
-      f"batch {new_first} is needed to cross.")
-fig = roofline_figure(new.id, 'fp16', points)
+                   title=f'{model.name} decode, {context} tokens of context')
 plt.show()
 """
 
 PANEL = """
 def crossovers(context):
-    batches = np.arange(1, 8193)
     lines = []
     for gpu in (old, new):
-        sweep = decode_step(model, gpu, batch=batches, context=context)
-        compute = np.flatnonzero((sweep.bottleneck == 'compute') & sweep.feasible)
-        fits = int(batches[sweep.feasible].max()) if sweep.feasible.any() else 0
-        lines.append(f'{gpu.name}: compute-bound from batch {batches[compute[0]]}' if compute.size
-                     else f'{gpu.name}: memory-bound at every batch that fits (up to {fits})')
+        first = first_compute_bound_batch(model, gpu, context=context)
+        lines.append(f'{gpu.name}: compute-bound from batch {first:.0f}' if first == first
+                     else f'{gpu.name}: memory-bound at every batch that fits')
     return f'context {context} tokens. ' + '; '.join(lines)
 show(ParameterPanel({'context': [32, 128, 512, 2048]}, crossovers))
 """
@@ -101,91 +73,53 @@ def build():
     blocks = [
         *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
-        *L.text("## 1. The datasheet ratio\n\nVendors lead with peak FLOPS. Using the figures "
-                "printed above, how many times the A100's dense FP16 peak does your new GPU "
-                "offer?"),
-        *L.predict(LAB, "flops_ratio", "flops_ratio = new.peak('fp16') / old.peak('fp16')", 1),
-        *L.text("## 2. What the upgrade buys at batch 1\n\nOne user chats with the model "
-                "alone: batch 1, FP16 weights, 1,024 tokens of context. Each generated token "
-                "is one decode step. How much faster is a step on the new GPU?"),
+        *L.text("## 1. What the upgrade buys\n\nCompute both bounds on each GPU from the "
+                "figures above."),
         *L.predict(LAB, "speedup",
-                   "speedup = (decode_step(model, old, batch=1, context=1024).latency_s\n"
-                   "           / decode_step(model, new, batch=1, context=1024).latency_s)", 2),
+                   "weights = 2 * model.matmul_params_per_token        # W, bytes (= FLOPs per token)\n"
+                   "per_sequence = (context + 1) * model.kv_bytes_per_token(2) + 2 * model.activation_elements_per_token\n"
+                   "def step_time(gpu):\n"
+                   "    return max(batch * weights / gpu.peak('fp16'),\n"
+                   "               (weights + batch * per_sequence) / gpu.memory_bandwidth)\n"
+                   "speedup = step_time(old) / step_time(new)", 2),
         *L.predict(LAB, "speedup_follows",
-                   "step = decode_step(model, new, batch=1, context=1024)\n"
-                   "speedup_follows = 'bandwidth' if step.bottleneck == 'memory' else 'flops'", 1),
-        *L.text("The differential explainer compares the two steps bound by bound and says "
-                "which one sets the speedup:"),
+                   "compute_bound = batch * weights / new.peak('fp16') > "
+                   "(weights + batch * per_sequence) / new.memory_bandwidth\n"
+                   "speedup_follows = 'flops' if compute_bound else 'bandwidth'", 1),
+        *L.text("The differential explainer compares the two steps bound by bound:"),
         *L.code(LAB, "explain",
-                "a = decode_step(model, old, batch=1, context=1024)\n"
-                "b = decode_step(model, new, batch=1, context=1024)\n"
+                "a = decode_step(model, old, batch=batch, context=context)\n"
+                "b = decode_step(model, new, batch=batch, context=context)\n"
                 "print(explain(a, b, label_a=old.name, label_b=new.name).text)"),
-        *L.text("### The bound you can compute on a napkin\n\nIf memory binds and the "
-                "weights are most of the bytes, one token costs at least the time to read "
-                "every weight it multiplies once."),
-        *L.implement(LAB, "decode_bound_fn",
-                     "def decode_time_lower_bound(params, bytes_per_param, bandwidth):\n"
-                     "    return params * bytes_per_param / bandwidth", 2),
-        *L.code(LAB, "bound-check",
-                "streamed = model.matmul_params_per_token\n"
-                "print(f'{model.name}: {streamed / 1e9:.2f} B of its {model.total_params / 1e9:.2f} B '\n"
-                "      'parameters are matmul weights read every step (the embedding table is only '\n"
-                "      'looked up, one row per token)')\n"
-                "for gpu in (old, new):\n"
-                "    bound = streamed * weight_bytes / gpu.memory_bandwidth\n"
-                "    step = decode_step(model, gpu, batch=1, context=1024)\n"
-                "    print(f'{gpu.name}: weights / bandwidth = {duration(bound)}, solver '\n"
-                "          f'{duration(step.latency_s)} per token ({step.latency_s / bound:.3f}x '\n"
-                "          f'the bound; the rest is the KV cache and activations)')"),
-        *L.text("## 3. Batching until compute binds\n\nA serving system puts many users in one "
-                "decode step: the weights are read once for the whole batch while the FLOPs "
-                "grow with it. Take a short context (32 tokens) so that the KV cache stays a "
-                "small part of the traffic, and sweep the batch (pass a numpy array as "
-                "`batch=`). A batch counts only if it fits in memory (`.feasible`)."),
-        *L.predict(LAB, "crossover_old", CROSSOVER.format(gpu="old", name="crossover_old"), 2),
-        *L.predict(LAB, "crossover_new", CROSSOVER.format(gpu="new", name="crossover_new"), 2),
+        *L.text("## 2. Batching until compute binds\n\nThe intensity $BW/(W + Bs)$ grows with "
+                "the batch. At which batch does it reach each GPU's ridge point?"),
+        *L.predict(LAB, "crossover_old",
+                   "def first_batch(gpu):     # the batch where B W / (W + B s) reaches the ridge\n"
+                   "    ridge = gpu.peak('fp16') / gpu.memory_bandwidth\n"
+                   "    return int(ridge * weights / (weights - ridge * per_sequence)) + 1\n"
+                   "crossover_old = first_batch(old)", 2),
+        *L.predict(LAB, "crossover_new", "crossover_new = first_batch(new)", 2),
         *L.predict(LAB, "crossover_shift",
-                   "change = (first_compute_bound_batch(model, new, context=32)\n"
-                   "          / first_compute_bound_batch(model, old, context=32))\n"
+                   "change = crossover_new / crossover_old\n"
                    "crossover_shift = 'same' if abs(change - 1) <= 0.1 else "
                    "('new' if change > 1 else 'old')", 1),
-        *L.text("### Time per token as the batch grows\n\nPer generated token, a bigger batch "
-                "is cheaper while memory binds (the weight read is shared) and flattens once "
-                "compute binds. The gap between the two curves is the speedup you get: watch "
-                "it move from one datasheet ratio to the other."),
+        *L.text("### Time per token as the batch grows\n\nThe gap between the curves is the "
+                "speedup: watch it move from one datasheet ratio to the other."),
         *L.code(LAB, "time-per-token", TIME_PER_TOKEN),
-        *L.text("### The same story on the new GPU's roofline\n\nThe batch that saturates the "
-                "A100 is plotted on the new GPU's roofline, with batch 1 and the batch the new GPU needs."),
-        *L.code(LAB, "roofline", ROOFLINE),
-        *L.text("### Explore: a longer context\n\nThe KV cache is read per sequence, so it "
-                "grows with the batch just like the FLOPs. Pick a longer context and watch the "
-                "crossover move (in plain mode this prints one line)."),
+        *L.text("### Explore: a longer context\n\nEach sequence's KV cache grows with its "
+                "context: watch the crossovers move (in plain mode this prints one line)."),
         *L.code(LAB, "panel", PANEL),
         *L.reflect(LAB, "datasheet",
-                   "A colleague reads the new GPU's datasheet and promises that the chat "
-                   "service, which decodes one user at a time, will get faster by the peak-FLOPS "
-                   "ratio. In two or three sentences: what speedup will it actually see, and "
-                   "why?",
-                   "About the memory-bandwidth ratio, not the FLOPS ratio. At batch 1 each "
-                   "token reads every weight once and does only about 2 FLOPs per weight, so "
-                   "the step waits on memory: the compute bound is far below the memory bound "
-                   "on both GPUs and making it even smaller changes nothing.", 2),
-        *L.reflect(LAB, "ridge",
-                   "Why does the newer GPU need a larger batch before decode turns "
-                   "compute-bound, and what does that mean for a serving system that wants to "
-                   "use its FLOPS?",
-                   "The crossover sits near the ridge point, peak FLOPS / bandwidth, and FLOPS "
-                   "grew faster than bandwidth, so the ridge moved right: each weight byte read "
-                   "must now be shared by more tokens. A serving system has to batch more "
-                   "concurrent users (and hold their KV caches) to leave the memory wall; "
-                   "with long contexts the KV reads grow with the batch and it may never get "
-                   "there.", 2),
-        *L.summary(LAB, "At batch 1, decode is bound by **memory bandwidth** on both GPUs: every "
-                   "token streams all the weights for about 2 FLOPs per weight, so an upgrade "
-                   "speeds it up by the bandwidth ratio and its extra FLOPS sit idle. Only "
-                   "batching shares the weight read among enough tokens to reach the ridge "
-                   "point; because FLOPS grew faster than bandwidth, the newer GPU's ridge, "
-                   "and so the batch it needs, is higher: its **compute throughput** binds "
-                   "only at large batches with short contexts."),
+                   "A colleague promises that the chat service, which decodes one user at a "
+                   "time, will speed up by the peak-FLOPS ratio of your upgrade. What will it "
+                   "see, and when would the promise hold?",
+                   "About the bandwidth ratio: at batch 1 each token reads every weight for "
+                   "2 FLOPs per weight, so memory binds on both GPUs and the extra FLOPS sit "
+                   "idle. The promise holds only at batches past both GPUs' crossovers, where "
+                   "compute binds on both.", 2),
+        *L.summary(LAB, "An upgrade's speedup is the ratio of the bound that binds on both "
+                   "GPUs: bandwidth while the batch is below the crossover, FLOPS above it. "
+                   "The crossover sits near the ridge point, so the GPU with the higher "
+                   "FLOPS / bandwidth needs the larger batch."),
     ]
     return L.notebook(LAB, blocks)
