@@ -45,13 +45,17 @@ def _free_port() -> int:
 @pytest.fixture
 def jupyterlab(tmp_path):
     work = tmp_path / "work"
-    assert main(["labs", "fetch", "lab00", str(work), "--student", "alice"]) == 0
+    for lab in ("lab00", "lab14"):
+        assert main(["labs", "fetch", lab, str(work), "--student", "alice"]) == 0
     settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)   # every cell in the page, none virtualised away
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     news = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)       # no news pop-up over the cells
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    widgets = tmp_path / "settings" / "@jupyter-widgets" / "jupyterlab-manager"
+    widgets.mkdir(parents=True)    # the README's hub set-up: sliders come back after a reopen
+    (widgets / "plugin.jupyterlab-settings").write_text(json.dumps({"saveState": True}))
     port, token = _free_port(), "mlsysim-test-token"
     env = {**os.environ, "HOME": str(tmp_path), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
@@ -85,8 +89,8 @@ def _cell(page, source_text):
     return page.locator(".jp-CodeCell", has_text=source_text).first
 
 
-def _open(page, url, token):
-    page.goto(f"{url}/lab/tree/lab00.ipynb?token={token}")
+def _open(page, url, token, lab="lab00"):
+    page.goto(f"{url}/lab/tree/{lab}.ipynb?token={token}")
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
     expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
         1, timeout=60_000)
@@ -155,3 +159,38 @@ def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
     ledger = Ledger.read("lab00", work)
     assert ledger.student == "alice" and {"ridge", "decode_regime"} <= set(ledger.commits())
     assert "ridge" in ledger.revealed() and "decode_intensity" not in ledger.commits()
+
+
+def test_an_explore_panel_comes_back_after_a_reopen(jupyterlab, tmp_path):
+    """Run All on a blank lab14, save, reopen: the panel's controls return (widget state
+    saved, as the README's hub set-up configures) and nothing says "Error displaying
+    widget"; the summary stays closed while predictions are open."""
+    url, token, work = jupyterlab
+    shots = Path(os.environ.get("MLSYSIM_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        _open(page, url, token, "lab14")
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.locator("li[data-command='runmenu:run-all']").click()
+        panel = _cell(page, "show(ParameterPanel(")
+        expect(panel.locator(".widget-dropdown")).to_have_count(2, timeout=180_000)
+        expect(_cell(page, "summary(lab,").locator(".jp-OutputArea")).to_contain_text(
+            "opens once every prediction is committed", timeout=60_000)
+        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+            1, timeout=120_000)
+        expect(page.locator(".jp-OutputArea")).not_to_contain_text(["Traceback"])
+        panel.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "lab14-panel.png"))
+        page.keyboard.press("Control+s")
+        expect(page.locator(".jp-mod-dirty")).to_have_count(0, timeout=30_000)
+
+        page.reload()
+        _open(page, url, token, "lab14")
+        panel = _cell(page, "show(ParameterPanel(")
+        expect(panel.locator(".widget-dropdown")).to_have_count(2, timeout=60_000)
+        expect(page.locator(".jp-OutputArea")).not_to_contain_text(["Error displaying widget"])
+        panel.scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "lab14-panel-reopened.png"))
+        browser.close()
