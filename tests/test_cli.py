@@ -180,7 +180,9 @@ def test_a_student_report_shows_committed_predictions_only(capsys, tmp_path):
     notebook = fetch("lab00", tmp_path, student="rita")
     lab = open_lab("lab00", folder=tmp_path)
     lab.predict("ridge", 150)
-    lab.predict("decode_regime", "compute")
+    regime = lab.spec.item("decode_regime")
+    wrong = next(o.label for o in regime.options if o.label != regime.key_value(lab.scenario))
+    lab.predict("decode_regime", wrong)
     assert main(["labs", "report", str(notebook)]) == 0
     page = (tmp_path / "lab00-report.html").read_text()
     ridge = f"{lab.spec.item('ridge').key_value(lab.scenario):.4g} FLOP/B"
