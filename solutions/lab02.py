@@ -8,133 +8,63 @@ from mlsysim_lab.course import blocks as L
 LAB = "lab02"
 
 RECAP = """
-A CNN answers a request with one forward pass. An LLM answers in **two phases** with
-opposite bottlenecks (Pope et al., MLSys 2023; Agrawal et al., OSDI 2024):
-
-* **Prefill** runs the whole prompt of $P$ tokens through the model at once and produces
-  the first output token. It does about $2NP$ FLOPs for $N$ parameters but reads each
-  weight once for all $P$ tokens, so its arithmetic intensity is high and **compute**
-  binds: $\\text{TTFT} \\approx 2NP / \\text{peak FLOP/s}$ (plus attention).
-* **Decode** then generates the other tokens one step at a time. Each step does about
-  $2N$ FLOPs and reads every weight again, $N b$ bytes with $b$ bytes per parameter, so
-  **memory bandwidth** binds: $\\text{TPOT} \\approx N b / \\text{bandwidth}$ (plus the KV
-  cache).
-
-A request of $P$ prompt tokens and $O$ output tokens takes
-
-$$t_{\\text{E2E}} = \\text{TTFT} + (O - 1) \\times \\text{TPOT}.$$
-
-Services state a service-level objective (SLA) on both: time to first token and time per
-output token. And before any of this, the weights and the KV cache must fit in the GPU's
-memory.
+A CNN answers with one forward pass; an LLM in **two phases** (Pope et al., MLSys 2023).
+**Prefill** runs all $P$ prompt tokens at once, sharing each weight read: compute binds,
+TTFT ≈ FLOPs / peak, and attention adds FLOPs growing as $P^2$. **Decode** makes one token
+per step, reading every weight and the KV cache again: memory binds, TPOT ≈ bytes /
+bandwidth. End to end: TTFT + (outputs − 1) × TPOT.
 """
 
 SETUP = """
 from mlsysim_lab import catalog
 from mlsysim_lab.formatting import duration, si
-from mlsysim_lab.precision import scheme
-from mlsysim_lab.walls.node import decode_step, prefill, request_latency
-from mlsysim_lab.widgets.plots import roofline_figure, sweep_figure
-import numpy as np
+from mlsysim_lab.walls.node import request_latency
 gpu = catalog.get_hardware(lab.scenario['hardware'])
-model = catalog.get_model('llama-3-8b')
-prompt = lab.scenario['prompt']
-summary_out = 128                 # the summariser: your prompt in, a 128-token summary out
-chat_in, chat_out = 128, 512      # the chat turn: a short question, a long answer
-sla_ttft, sla_tpot = 1.0, 0.025   # seconds: the SLA of the summariser request (section 4)
-weight_bytes = scheme('fp16').weight_bytes
-print(f"{gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 (dense), "
-      f"{gpu.memory_bandwidth / 1e12:.2f} TB/s, {gpu.memory_capacity / 1e9:.0f} GB")
-print(f"{model.name} in FP16: {model.total_params / 1e9:.2f} B parameters, of which "
-      f"{model.matmul_params_per_token / 1e9:.2f} B take part in each token's matmuls")
-print(f"Your summariser request: {prompt:,} prompt tokens in, {summary_out} tokens out. "
-      f"The chat request: {chat_in} in, {chat_out} out.")
-"""
-
-COMPARE_BOUND = """
-bound = 2 * model.matmul_params_per_token * prompt / gpu.peak('fp16')
-p = prefill(model, gpu, prompt_tokens=prompt)
-attention = model.attention_flops_per_position * prompt * (prompt + 1) / 2
-logits_skipped = 2 * model.lm_head_params * (prompt - 1)
-print(f"2 N P / peak = {duration(bound)}; the solver's TTFT = {duration(p.latency_s)} "
-      f"({p.bottleneck}-bound, {p.arithmetic_intensity:.0f} FLOP/B against a ridge of "
-      f"{p.ridge_point:.0f} FLOP/B).")
-print(f"The solver adds {si(attention, 'FLOP')} of causal attention over the prompt and "
-      f"skips {si(logits_skipped, 'FLOP')} of LM head: logits are needed for the last prompt "
-      f"position only. Net: {si(p.roofline.flops, 'FLOP')} against 2 N P = "
-      f"{si(2 * model.matmul_params_per_token * prompt, 'FLOP')}.")
-"""
-
-ROOFLINE = """
-p = prefill(model, gpu, prompt_tokens=prompt)
-d = decode_step(model, gpu, batch=1, context=prompt)
-print(f"One prompt token costs {p.latency_s / prompt * 1e6:.1f} us of prefill; one output "
-      f"token costs {duration(d.latency_s)} of decode: {d.latency_s / (p.latency_s / prompt):.0f}x more.")
-fig = roofline_figure(gpu.id, 'fp16', [(f'prefill, {prompt:,} tokens', p.arithmetic_intensity),
-                                       ('decode step, batch 1', d.arithmetic_intensity)])
-plt.show()
+candidate = catalog.get_hardware(lab.scenario['candidate'])
+model = catalog.get_model('llama-3.1-8b')
+prompt, output = (int(part.split()[0]) for part in lab.scenario['request'].split(','))
+sla_ttft, sla_tpot = 1.5, 0.030      # seconds: the service's SLA
+for g in (gpu, candidate):
+    print(f"{g.name}: {g.peak('fp16') / 1e12:.0f} TFLOP/s FP16 (dense), "
+          f"{g.memory_bandwidth / 1e12:.2f} TB/s, {g.memory_capacity / 1e9:.0f} GB")
+print(f"{model.name}, FP16: {2 * model.total_params / 1e9:.2f} GB of weights, of which "
+      f"W = {2 * model.matmul_params_per_token / 1e9:.2f} GB are read per step at 2 FLOPs per "
+      f"weight per token; attention {model.attention_flops_per_position:,.0f} FLOPs per "
+      f"(token, earlier token) pair; KV cache {model.kv_bytes_per_token(2) / 1024:.0f} KiB and "
+      f"activations {2 * model.activation_elements_per_token / 1e6:.2f} MB per token")
+print(f"Your request: {prompt:,} prompt tokens in, {output} out, batch 1. "
+      f"SLA: TTFT <= {sla_ttft} s, TPOT <= {sla_tpot * 1e3:.0f} ms.")
 """
 
 SPLIT = """
-requests = {f'chat: {chat_in} in, {chat_out} out': (chat_in, chat_out),
-            f'summariser: {prompt:,} in, {summary_out} out': (prompt, summary_out)}
+shapes = [(1024, 256), (4096, 512), (16384, 8), (32768, 16)]
 fig, ax = plt.subplots(figsize=(7.2, 3.0), constrained_layout=True)
-for row, (name, (tokens_in, tokens_out)) in enumerate(requests.items()):
+for row, (tokens_in, tokens_out) in enumerate(shapes):
     r = request_latency(model, gpu, input_tokens=tokens_in, output_tokens=tokens_out)
     ax.barh(row, r.ttft_s, color='tab:orange', label='prefill (TTFT)' if row == 0 else None)
-    ax.barh(row, r.decode_s, left=r.ttft_s, color='tab:blue',
-            label='decode (O - 1) x TPOT' if row == 0 else None)
-    ax.annotate(f'{r.ttft_s / r.e2e_s:.1%} prefill, {duration(r.e2e_s)} in all',
-                (r.e2e_s, row), xytext=(4, 0), textcoords='offset points', va='center', fontsize=8)
-    print(f'{name}: TTFT {duration(r.ttft_s)}, decode {duration(r.decode_s)}, '
-          f'TPOT {duration(r.tpot_s)}, end to end {duration(r.e2e_s)}')
-ax.set_yticks(range(len(requests)), list(requests))
+    ax.barh(row, r.decode_s, left=r.ttft_s, color='tab:blue', label='decode' if row == 0 else None)
+    print(f'{tokens_in:>6,} in, {tokens_out:>3} out: TTFT {duration(r.ttft_s)}, decode '
+          f'{duration(r.decode_s)}, {r.ttft_s / r.e2e_s:.0%} prefill')
+ax.set_yticks(range(len(shapes)), [f'{i:,} in, {o} out' for i, o in shapes])
 ax.set_xlabel('seconds')
-ax.set_xlim(0, ax.get_xlim()[1] * 1.35)
 ax.set_title(f'{model.name} on {gpu.name}, batch 1: where the time goes')
-ax.legend(fontsize=8, loc='upper right')
-plt.show()
-"""
-
-SWEEP = """
-prompts = np.unique(np.geomspace(16, model.max_context - summary_out, 60).astype(int))
-ttft = prefill(model, gpu, prompt_tokens=prompts).latency_s
-tpot = decode_step(model, gpu, batch=1, context=prompts).latency_s
-fig = sweep_figure(prompts, {'TTFT (prefill)': ttft * 1e3,
-                             f'decode of {summary_out} tokens': (summary_out - 1) * tpot * 1e3,
-                             'TPOT (one decode step)': tpot * 1e3},
-                   xlabel='prompt tokens', ylabel='ms', logx=True, logy=True,
-                   marks=[('your prompt', prompt)],
-                   title=f'{model.name} on {gpu.name}: the two phases vs prompt length')
+ax.legend(fontsize=8)
 plt.show()
 """
 
 SLA_TABLE = """
-gpus = [catalog.get_hardware(g) for g in ('t4', 'l4', 'v100', 'a100', 'h100', 'h200')]
-r = request_latency(model, [g.id for g in gpus], input_tokens=prompt, output_tokens=summary_out)
-print(f'SLA: TTFT <= {duration(sla_ttft)}, TPOT <= {duration(sla_tpot)} '
-      f'({prompt:,} tokens in, {summary_out} out, FP16, batch 1)')
-for i, g in enumerate(gpus):
-    if not r.feasible[i]:
-        print(f'  {g.name:24s} does not fit')
-        continue
-    ok = r.ttft_s[i] <= sla_ttft and r.tpot_s[i] <= sla_tpot
-    print(f'  {g.name:24s} TTFT {duration(r.ttft_s[i]):>8s}  TPOT {duration(r.tpot_s[i]):>8s}  '
-          f'{\"meets the SLA\" if ok else \"misses the SLA\"}')
+import numpy as np
+names = ('t4', 'l4', 'v100-sxm2-32gb', 'a100-40gb-sxm', 'h100-pcie')
+r = request_latency(model, list(names), input_tokens=prompt, output_tokens=output)
 needed = np.broadcast_to(r.last_decode_step.memory_bytes, r.feasible.shape)
-available = np.broadcast_to(r.last_decode_step.capacity_bytes, r.feasible.shape)
-for i, g in enumerate(gpus):
+for i, name in enumerate(names):
+    g = catalog.get_hardware(name)
     if not r.feasible[i]:
         show(FailureBanner(f'OUT OF MEMORY on the {g.name}',
-                           f'{model.name} in FP16 with this request needs {si(needed[i], \"B\")} '
-                           f'(weights {si(model.total_params * weight_bytes, \"B\")}, plus the KV cache and '
-                           f'activations); the {g.name} has {si(available[i], \"B\")}. There is no '
-                           f'latency to report.'))
-    elif r.tpot_s[i] > sla_tpot or r.ttft_s[i] > sla_ttft:
-        show(FailureBanner(f'SLA MISSED on the {g.name}',
-                           f'TTFT {duration(r.ttft_s[i])} (limit {duration(sla_ttft)}), TPOT '
-                           f'{duration(r.tpot_s[i])} (limit {duration(sla_tpot)}): decode streams '
-                           f'the weights through {si(g.memory_bandwidth, \"B/s\")} for every token.'))
+                           f'{model.name} in FP16 needs {si(needed[i], \"B\")}; '
+                           f'the {g.name} has {si(g.memory_capacity, \"B\")}. There is no latency to report.'))
+        continue
+    print(f'{g.name:24s} TTFT {duration(r.ttft_s[i]):>8s}  TPOT {duration(r.tpot_s[i]):>8s}')
 """
 
 
@@ -142,80 +72,41 @@ def build():
     blocks = [
         *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
-        *L.text("## 1. Prefill: time to first token\n\nYour summariser receives the whole "
-                "prompt at once. Use the FLOPs: about two per parameter per prompt token."),
+        *L.text("## 1. Your request"),
         *L.predict(LAB, "ttft_ms",
-                   "ttft_ms = request_latency(model, gpu, input_tokens=prompt,\n"
-                   "                          output_tokens=summary_out).ttft_s * 1e3", 2),
-        *L.implement(LAB, "prefill_time_fn",
-                     "def prefill_compute_time(params, prompt_tokens, peak_flops):\n"
-                     "    return 2 * params * prompt_tokens / peak_flops", 2),
-        *L.code(LAB, "bound-check", COMPARE_BOUND),
-        *L.text("## 2. Decode: time per output token\n\nThen the summary is generated one "
-                "token at a time. Use the bytes: every step reads every weight once "
-                "(2 bytes each in FP16), plus the KV cache of the tokens so far."),
+                   "weights = 2 * model.matmul_params_per_token      # W: bytes per step, FLOPs per token\n"
+                   "def ttft(g):\n"
+                   "    flops = prompt * weights + model.attention_flops_per_position * prompt ** 2 / 2\n"
+                   "    return flops / g.peak('fp16')\n"
+                   "ttft_ms = ttft(gpu) * 1e3", 2),
         *L.predict(LAB, "tpot_ms",
-                   "tpot_ms = request_latency(model, gpu, input_tokens=prompt,\n"
-                   "                          output_tokens=summary_out).tpot_s * 1e3", 2),
-        *L.text("The two phases sit on opposite sides of your GPU's ridge point:"),
-        *L.code(LAB, "roofline", ROOFLINE),
-        *L.text("## 3. Where a request's time goes\n\nTwo requests: a **chat** turn (short "
-                "question, long answer) and your **summariser** (long document, short "
-                "summary)."),
-        *L.predict(LAB, "chat_phase",
-                   "r = request_latency(model, gpu, input_tokens=chat_in, output_tokens=chat_out)\n"
-                   "share = r.ttft_s / r.e2e_s\n"
-                   "chat_phase = 'prefill' if share > 0.6 else 'decode' if share < 0.4 else 'even'", 1),
-        *L.predict(LAB, "summary_phase",
-                   "r = request_latency(model, gpu, input_tokens=prompt, output_tokens=summary_out)\n"
-                   "share = r.ttft_s / r.e2e_s\n"
-                   "summary_phase = 'prefill' if share > 0.6 else 'decode' if share < 0.4 else 'even'", 1),
-        *L.predict(LAB, "summary_prefill_share",
-                   "r = request_latency(model, gpu, input_tokens=prompt, output_tokens=summary_out)\n"
-                   "summary_prefill_share = r.ttft_s / r.e2e_s * 100", 1),
+                   "def tpot(g):      # mean step: weights + KV cache at the mean context\n"
+                   "    moved = (weights + (prompt + output / 2) * model.kv_bytes_per_token(2)\n"
+                   "             + 2 * model.activation_elements_per_token)\n"
+                   "    return moved / g.memory_bandwidth\n"
+                   "tpot_ms = tpot(gpu) * 1e3", 2),
+        *L.predict(LAB, "phase",
+                   "share = ttft(gpu) / (ttft(gpu) + (output - 1) * tpot(gpu))\n"
+                   "phase = 'prefill' if share > 0.6 else 'decode' if share < 0.4 else 'even'", 1),
+        *L.text("### Four request shapes on your GPU"),
         *L.code(LAB, "split", SPLIT),
-        *L.text("### TTFT and TPOT as the prompt grows\n\nA short prompt cannot share the weight "
-                "read among enough tokens: its prefill is memory-bound too and costs about one "
-                "decode step. Past the ridge point compute binds and TTFT grows with the "
-                "prompt. One decode step barely moves, because the weights, not the KV cache, "
-                "are most of its bytes. Does the prefill ever catch up with the decode of the "
-                "summary inside the model's context window?"),
-        *L.code(LAB, "sweep", SWEEP),
-        *L.text("## 4. Which GPUs meet the SLA?\n\nThe service promises, for the summariser "
-                "request, a time to first token of at most 1 s and at most 25 ms per output "
-                "token. The candidates: T4, L4, V100, A100, H100, H200 (FP16 weights, batch 1). "
-                "Look up their memory and bandwidth with `catalog.get_hardware(...)` if you "
-                "need to."),
-        *L.predict(LAB, "t4_fate",
-                   "r = request_latency(model, 't4', input_tokens=prompt, output_tokens=summary_out)\n"
-                   "t4_fate = 'oom' if not r.feasible else ('meets' if r.ttft_s <= sla_ttft and "
-                   "r.tpot_s <= sla_tpot else 'slow')", 1, reveal=False),
-        *L.predict(LAB, "l4_miss",
-                   "r = request_latency(model, 'l4', input_tokens=prompt, output_tokens=summary_out)\n"
-                   "l4_miss = ('capacity' if not r.feasible else 'tpot' if r.tpot_s > sla_tpot "
-                   "else 'ttft')", 1, reveal=False),
-        *L.reveal_cell(LAB, "t4_fate"),
-        *L.reveal_cell(LAB, "l4_miss"),
-        *L.code(LAB, "sla", SLA_TABLE),
-        *L.text("The capacity check counts the weights, the KV cache and the activations "
-                "against the datasheet capacity; a real card has even less to give, since "
-                "the driver and the CUDA context keep some for themselves."),
+        *L.text("## 2. The SLA on the candidate GPU"),
+        *L.predict(LAB, "sla",
+                   "needed = 2 * model.total_params + (prompt + output) * model.kv_bytes_per_token(2)\n"
+                   "missed = [name for name, t, limit in (('ttft', ttft(candidate), sla_ttft),\n"
+                   "                                      ('tpot', tpot(candidate), sla_tpot)) if t > limit]\n"
+                   "sla = ('oom' if needed > candidate.memory_capacity else 'meets' if not missed\n"
+                   "       else missed[0] if len(missed) == 1 else 'both')", 1),
+        *L.code(LAB, "sla-table", SLA_TABLE),
         *L.reflect(LAB, "two-phases",
-                   "In two or three sentences: why is serving an LLM different from serving "
-                   "a CNN classifier? Name the wall that binds each phase and say which "
-                   "hardware figure you would buy more of to cut TTFT, and which to cut TPOT.",
-                   "A CNN request is one forward pass over a batch; an LLM request is a "
-                   "compute-bound prefill (every prompt token shares each weight read) "
-                   "followed by many memory-bound decode steps that each stream all the "
-                   "weights for one token. TTFT follows peak FLOPS, TPOT follows memory "
-                   "bandwidth (and both need the model to fit in memory first), so a service "
-                   "must report and provision for both.", 2),
-        *L.summary(LAB, "Prefill is bound by **compute throughput**: the whole prompt shares each "
-                   "weight read, so TTFT scales with the prompt over peak FLOPS. Decode is "
-                   "bound by **memory bandwidth**: each output token re-reads every weight, "
-                   "so one output token costs about as much as a ridge point's worth of "
-                   "prompt tokens, and at batch 1 decode takes most of the time even for a "
-                   "long-prompt summariser. Before either, **memory capacity** is a gate: a "
-                   "GPU that cannot hold the weights has no latency at all."),
+                   "Why is serving an LLM unlike serving a CNN? Which figure would you buy "
+                   "to cut TTFT, and which to cut TPOT?",
+                   "A CNN request is one forward pass; an LLM request is a compute-bound "
+                   "prefill (the prompt's tokens share each weight read, and attention grows "
+                   "with the prompt squared) followed by memory-bound decode steps that each "
+                   "stream all the weights and the KV cache. TTFT follows peak FLOPS, TPOT "
+                   "memory bandwidth, and both need the model to fit first.", 2),
+        *L.summary(LAB, "Prefill is paid per prompt in FLOPs, decode per output token in "
+                   "bytes: the request's shape decides which dominates. Capacity gates both."),
     ]
     return L.notebook(LAB, blocks)
