@@ -101,7 +101,7 @@ def _fit_working(s: Scenario) -> str:
     capacity = catalog.get_hardware(s["hardware"]).memory_capacity
     steps = {name: decode_step(s["big"], s["hardware"], batch=1, context=FIT_CONTEXT,
                                precision=name) for name in FORMATS}
-    need = ", ".join(f"{name} {step.memory_bytes / 1e9:.0f} GB" for name, step in steps.items())
+    need = ", ".join(f"{name} {step.memory_bytes / 1e9:.1f} GB" for name, step in steps.items())
     return f"{need} against {capacity / 1e9:.0f} GB"
 
 

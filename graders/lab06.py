@@ -85,7 +85,7 @@ def _mtbf_working(s: Scenario) -> str:
 
 def _catalog_working(s: Scenario) -> str:
     return (f"with your fleet's rates a {CATALOG_GPUS:,}-GPU cluster fails every "
-            f"{mtbf_h(s, CATALOG_GPUS):.1f} h, against the catalog's {CATALOG_MTBF_H:.0f} h")
+            f"{mtbf_h(s, CATALOG_GPUS):.1f} h, against the rule's {CATALOG_MTBF_H:.0f} h")
 
 
 LAB = LabSpec(

@@ -63,9 +63,9 @@ def implied_intensity(s: Scenario) -> float:
 
 
 def _energy_working(s: Scenario) -> str:
-    e, node = energy(s, s["clean"]), catalog.get_node(NODE)
-    return (f"({devices(s)} x {e.device_power_w:.0f} W + {s['nodes']} x {e.host_power_w:.0f} W "
-            f"for {node.name}'s hosts) x {DAYS * 24} h x PUE {e.pue:.2f} = "
+    e = energy(s, s["clean"])
+    return (f"({devices(s)} GPUs x {e.device_power_w:.0f} W + {s['nodes']} hosts x "
+            f"{e.host_power_w:,.0f} W) x {DAYS * 24} h x PUE {e.pue:.2f} = "
             f"{e.facility_energy_mwh:.1f} MWh")
 
 

@@ -94,9 +94,8 @@ def build():
         *L.text("The weights are read once per step for the whole batch; every sequence adds "
                 "its own 16-bit KV cache. As the batch grows, the bytes INT4 shrinks become a "
                 "smaller share, and the speedup falls toward 1."),
-        *L.text("## 2. Training: compute-heavy\n\nA ResNet-50 training step at batch 256 "
-                "reuses each weight thousands of times per image, and its weights are a "
-                "sliver of the bytes it moves."),
+        *L.text("## 2. Training a CNN\n\nA ResNet-50 training step (batch 256) on your GPU; "
+                "its peaks are printed above."),
         *L.predict(LAB, "training_gain",
                    "training_gain = 'fp8' if 'fp8' in gpu.peak_flops else 'none'", 1),
         *L.code(LAB, "training", TRAINING),

@@ -53,7 +53,7 @@ plt.show()
 run = {r.id: footprint(run_energy(256, days * 86400, node=node, pue=r.pue), r).operational_t
        for r in (iowa, catalog.get_region('quebec'))}
 print("the catalog's run (256 GPUs): 412 t in Iowa and 10 t in Quebec; the model: "
-      + ' and '.join(f'{t:.0f} t in {name}' for name, t in run.items()))
+      + ' and '.join(f'{t:.0f} t in {catalog.get_region(name).name}' for name, t in run.items()))
 """
 
 def build():
