@@ -10,7 +10,7 @@ from mlsysim_lab import catalog
 from mlsysim_lab.catalog import references
 from mlsysim_lab.catalog.zoo import efficiency as figures
 from mlsysim_lab.walls.node import (CALIBRATED, IDEAL, Efficiency, Profile, decode_step,
-                                    forward_pass, prefill)
+                                    forward_pass, prefill, request_latency)
 from mlsysim_lab.walls.node.efficiency import efficiency_profile
 
 
@@ -20,7 +20,9 @@ def _figures():
     yield from figures.MEMORY_STREAM.values()
     yield from figures.DEQUANTISATION.values()
     yield from figures.TRAINING_MFU.values()
-    yield from (figures.KERNEL_LAUNCH_S, figures.EAGER_OPERATOR_S,
+    yield from figures.ATTENTION.values()
+    yield from (figures.REQUEST_OVERHEAD_S, figures.ENGINE_GEMM_SHAPE,
+                figures.KERNEL_LAUNCH_S, figures.EAGER_OPERATOR_S,
                 figures.COLLECTIVE_BASE_LATENCY_S, figures.USABLE_MEMORY)
 
 
@@ -34,7 +36,8 @@ def test_every_calibrated_figure_cites_a_registered_reference(figure):
 def test_fractions_are_fractions():
     fractions = [*figures.MATMUL.values(), *figures.MEMORY_STREAM.values(),
                  *figures.DEQUANTISATION.values(), *figures.TRAINING_MFU.values(),
-                 figures.USABLE_MEMORY]
+                 *figures.ATTENTION.values(), figures.USABLE_MEMORY,
+                 figures.ENGINE_GEMM_SHAPE]
     assert all(0.0 < figure.value <= 1.0 for figure in fractions)
 
 
@@ -58,18 +61,89 @@ def test_unknown_profile_name_is_an_error():
 
 
 def test_calibrated_compute_and_memory_times_divide_by_the_cited_fractions():
+    split = Efficiency(per_operator=True)  # the ideal factors, operators timed apart
     for hardware, precision in (("h100", "bf16"), ("a100", "fp16"), ("h100", "fp8")):
         spec = catalog.get_hardware(hardware)
-        ideal = prefill("llama-3-8b", hardware, prompt_tokens=2048, precision=precision)
+        ideal = prefill("llama-3-8b", hardware, prompt_tokens=2048, precision=precision,
+                        efficiency=split)
         real = prefill("llama-3-8b", hardware, prompt_tokens=2048, precision=precision,
                        efficiency="calibrated")
-        matmul = figures.matmul_fraction(spec.id, precision).value
+        matmul = figures.matmul_fraction(spec.id, precision).value \
+            * figures.ENGINE_GEMM_SHAPE.value  # an LLM's layer GEMMs in a serving engine
         stream = figures.memory_stream_fraction(spec.memory_type).value
-        assert real.compute_s == pytest.approx(ideal.compute_s / matmul)
+        attention = figures.attention_fraction(spec.id).value
+        if precision == "fp8":  # attention math stays at 16 bits
+            attention *= spec.peak("bf16") / spec.peak("fp8")
+        (mm_c, mm_m), (at_c, at_m) = ideal.operators
+        (rmm_c, rmm_m), (rat_c, rat_m) = real.operators
+        assert rmm_c == pytest.approx(mm_c / matmul)
+        assert rat_c == pytest.approx(at_c / attention)
+        assert (rmm_m, rat_m) == pytest.approx((mm_m / stream, at_m / stream))
+        assert real.compute_s == pytest.approx(rmm_c + rat_c)
         assert real.memory_s == pytest.approx(ideal.memory_s / stream)
     # FP8 reaches a smaller fraction of its peak than BF16 on Hopper
     assert figures.matmul_fraction("h100-sxm", "fp8").value < \
         figures.matmul_fraction("h100-sxm", "bf16").value
+
+
+def test_only_an_llms_layer_gemms_take_the_serving_engine_shape_fraction():
+    spec = catalog.get_hardware("v100")
+    ideal = forward_pass("resnet-50", spec, batch=64)
+    real = forward_pass("resnet-50", spec, batch=64, efficiency="calibrated")
+    assert real.compute_s == pytest.approx(
+        ideal.compute_s / figures.matmul_fraction(spec.id, "fp16").value)
+    assert 0.0 < figures.ENGINE_GEMM_SHAPE.value < 1.0
+
+
+def test_matmuls_and_attention_are_kernels_whose_times_add():
+    kwargs = dict(batch=256, context=256, precision="fp16")
+    whole = decode_step("llama-2-7b", "a100", **kwargs)
+    split = decode_step("llama-2-7b", "a100", efficiency=Efficiency(per_operator=True),
+                        **kwargs)
+    (mm_c, mm_m), (at_c, at_m) = split.operators
+    assert mm_c > mm_m and at_m > at_c  # compute-bound matmuls, KV-bound attention
+    assert split.latency_s == pytest.approx(mm_c + at_m)
+    assert split.latency_s > whole.latency_s == pytest.approx(max(mm_c + at_c, mm_m + at_m))
+    assert whole.operators == ()
+    # when both classes are memory-bound the two compositions agree
+    small = dict(batch=1, context=1024)
+    assert decode_step("llama-2-7b", "a100", efficiency=Efficiency(per_operator=True),
+                       **small).latency_s == pytest.approx(
+        decode_step("llama-2-7b", "a100", **small).latency_s)
+
+
+def test_a_request_sums_its_decode_steps_operator_by_operator():
+    prompt, output, batch = 300, 40, 256
+    request = request_latency("llama-2-7b", "a100", input_tokens=prompt, output_tokens=output,
+                              batch=batch, efficiency="calibrated")
+    steps = sum(decode_step("llama-2-7b", "a100", batch=batch, context=prompt + j,
+                            efficiency="calibrated").latency_s for j in range(output - 1))
+    assert request.decode_s == pytest.approx(steps)
+
+
+def test_a_prefill_pays_the_request_overhead_once():
+    first = prefill("llama-3-8b", "h100", prompt_tokens=512, efficiency="calibrated")
+    step = decode_step("llama-3-8b", "h100", context=512, efficiency="calibrated")
+    assert first.overhead_s - step.overhead_s == pytest.approx(figures.REQUEST_OVERHEAD_S.value)
+    hand = Efficiency(request_overhead_s=0.003)
+    assert prefill("llama-3-8b", "h100", prompt_tokens=512, efficiency=hand).latency_s == \
+        pytest.approx(prefill("llama-3-8b", "h100", prompt_tokens=512).latency_s + 0.003)
+    assert decode_step("llama-3-8b", "h100", efficiency=hand).latency_s == \
+        decode_step("llama-3-8b", "h100").latency_s
+
+
+def test_attention_efficiency_moves_long_prompts_only():
+    def ttft(prompt, attention):
+        return prefill("llama-3.1-8b", "h100", prompt_tokens=prompt,
+                       efficiency=Efficiency(per_operator=True,
+                                             attention_efficiency=attention)).latency_s
+
+    assert ttft(32768, 0.5) / ttft(32768, 1.0) > 1.3
+    assert ttft(256, 0.5) / ttft(256, 1.0) < 1.05
+    with pytest.raises(Exception, match="attention_efficiency"):
+        Efficiency(attention_efficiency=1.5)
+    with pytest.raises(Exception, match="per_operator"):
+        Efficiency(per_operator="yes")
 
 
 def test_a_device_list_resolves_its_own_figures_per_device():

@@ -9,6 +9,9 @@ figure's note (never a silent guess).
 
 * **Dense matmul**: the Maximum Achievable Matmul FLOPS (MAMF) of large, aligned GEMMs
   as a fraction of the dense peak, per device and precision class (16-bit, 8-bit).
+* **Serving-engine GEMMs**: the layer GEMMs of an LLM in a serving engine (shapes set
+  by the model's width and the tokens of one step) reach a fraction of MAMF, measured
+  on a model outside the validation table.
 * **Memory stream**: the achieved fraction of the printed memory bandwidth of a
   streaming kernel, by memory class (HBM, GDDR).
 * **Fixed costs**: a per-kernel launch cost times the kernels of one transformer layer
@@ -16,6 +19,12 @@ figure's note (never a silent guess).
   per-collective base latency for tensor-parallel all-reduces.
 * **Weight-only dequantisation**: the fraction of the ideal byte-reduction speedup that
   weight-only INT4/INT8 kernels reach in memory-bound decode.
+* **Attention kernels**: the achieved fraction of the 16-bit peak of fused attention
+  (FlashAttention-2 class) in prefill; attention runs as its own kernel, after the
+  matmuls, so the calibrated step adds the two operator classes' times (Vidur's
+  per-operator composition) instead of letting the KV stream hide under matmul math.
+* **Per-request fixed cost**: what a serving engine adds once to a request's first
+  token (scheduling, input copy, sampling the first token) beyond the forward pass.
 * **Runtime memory reserve**: the share of device memory a serving engine leaves to
   the runtime (CUDA context, allocator, graphs), applied to feasibility.
 * **Training MFU**: model-FLOPs utilisation of large dense LLM pre-training, per
@@ -84,6 +93,43 @@ references.register(
                       "kernels reach roughly 2x over FP16 at batch 1 (ideal ~4x), and "
                       "less as the batch grows; MARLIN approaches the ideal",
               url="https://arxiv.org/abs/2408.11743"),
+    Reference(key="agrawal2024-vidur", title="Vidur: A Large-Scale Simulation Framework "
+              "for LLM Inference", publisher="Agrawal, Kedia, Mohan, Gulavani, Ramjee, "
+              "Tumanov; MLSys 2024, arXiv:2405.05465", year=2024,
+              locator="Section 4 (operator classification and profiling): token-level "
+                      "operators (linear layers) and sequence-level operators (attention) "
+                      "are profiled and predicted separately; an iteration's time is "
+                      "composed from its operators' times",
+              url="https://arxiv.org/abs/2405.05465"),
+    Reference(key="dao2023-flashattention2", title="FlashAttention-2: Faster Attention with "
+              "Better Parallelism and Work Partitioning", publisher="Tri Dao; "
+              "arXiv:2307.08691", year=2023,
+              locator="Abstract: the forward pass reaches 50-73% of the theoretical maximum "
+                      "FLOPs/s on A100",
+              url="https://arxiv.org/abs/2307.08691"),
+    Reference(key="shah2024-flashattention3", title="FlashAttention-3: Fast and Accurate "
+              "Attention with Asynchrony and Low-precision", publisher="Shah, Bikshandi, "
+              "Zhang, Thakkar, Ramani, Dao; arXiv:2407.08608", year=2024,
+              locator="Abstract: FlashAttention-2 achieves only 35% utilization on the H100 "
+                      "GPU; FlashAttention-3 reaches 740 TFLOPs/s (75%) in FP16",
+              url="https://arxiv.org/abs/2407.08608"),
+    Reference(key="lmdeploy-a100-fp16-v0.1", title="LMDeploy benchmark on A100 (FP16), "
+              "static inference", publisher="InternLM (lmdeploy v0.1.0a1, A100-80G, "
+              "CUDA 11.8)", year=2023,
+              locator="docs/en/benchmark/a100_fp16.md, batch 1: first-token latency "
+                      "FTL(ave) at a 1-token prompt against the 50th-percentile per-token "
+                      "latency: llama2-7b 0.011 vs 0.009 s, llama2-13b 0.018 vs 0.017 s, "
+                      "internlm-20b (TP2) 0.018 vs 0.016 s, llama2-70b (TP4) 0.031 vs "
+                      "0.029 s",
+              url="https://github.com/InternLM/lmdeploy/blob/main/docs/en/benchmark/"
+                  "a100_fp16.md"),
+    Reference(key="nvidia-trtllm-v0.5-performance", title="Performance of TensorRT-LLM "
+              "(docs/source/performance.md), Low Latency tables", publisher="NVIDIA "
+              "TensorRT-LLM v0.5 / v0.6.1 on GitHub", year=2023,
+              locator="Low Latency (v0.5 data), batch 1, 1st token latency at a 2,048-token "
+                      "prompt: GPT-J 6B 129 ms on A100 FP16, 29 ms on H100 FP8",
+              url="https://github.com/NVIDIA/TensorRT-LLM/blob/v0.6.1/docs/source/"
+                  "performance.md"),
     Reference(key="zhang2022-opt-efficiency", title="OPT: Open Pre-trained Transformer Language "
               "Models", publisher="Zhang et al. (Meta AI); arXiv:2205.01068", year=2022,
               locator="Section 2.4 (training efficiency): OPT-175B on 992 80GB A100 GPUs "
@@ -125,6 +171,17 @@ MATMUL_FALLBACK = Figure(_H100.value, "bekman-mamf-2024",
                          "no MAMF measurement for this device and precision: the H100 SXM "
                          "BF16 figure (80.1%) is used")
 
+#: The layer GEMMs of an LLM in a serving engine against MAMF: GPT-J 6B (a model outside
+#: the validation table) on TensorRT-LLM v0.5, 2,048-token prefill. Its matmul FLOPs
+#: (2 x 5.637e9 per token: 28 layers x (4 x 4096^2 + 2 x 4096 x 16384)) over the time
+#: left after the calibrated fixed costs (launches 28 x 12 x 3.8 us, the 2 ms request
+#: cost) and its attention (0.963e12 FLOPs at the FlashAttention-2 fraction) give 0.619
+#: of the A100's FP16 peak (0.72 of its MAMF) and 0.509 of the H100's FP8 peak (0.69 of
+#: its MAMF); the mean of the two ratios is used for every device and precision.
+ENGINE_GEMM_SHAPE = Figure(0.707, "nvidia-trtllm-v0.5-performance",
+                           "GPT-J 6B prefill at 2,048 tokens: 0.72 (A100 FP16) and 0.69 "
+                           "(H100 FP8) of MAMF; mean 0.707")
+
 #: Achieved fraction of the printed memory bandwidth, by memory class.
 MEMORY_STREAM: dict[str, Figure] = {
     "HBM": Figure(750 / 900, "jia2018-volta-microbenchmark",
@@ -156,6 +213,26 @@ DEQUANTISATION: dict[str, Figure] = {
                    "8-bit weight-only kernels unpack half as many values per byte; taken "
                    "as 0.8 (the 4-bit loss halved): an estimate, labelled as such"),
 }
+#: Fused attention (FlashAttention-2 class kernels, 16-bit math): achieved fraction of
+#: the device's 16-bit dense peak, by device generation. The engines in the validation
+#: table (2023-2024) run FlashAttention-2-class kernels; FlashAttention-3 (75% on H100)
+#: is newer than most of them.
+ATTENTION: dict[str, Figure] = {
+    "a100": Figure(0.50, "dao2023-flashattention2",
+                   "FlashAttention-2 forward: 50-73% of the A100's peak; the low end is "
+                   "taken for causal prefill at prompts of a few thousand tokens (a "
+                   "choice within the published range)"),
+    "h100": Figure(0.35, "shah2024-flashattention3",
+                   "FlashAttention-2 reaches 35% of the H100's peak (used for H100/H200)"),
+}
+#: Devices of other generations: the A100 figure, the better-measured one.
+ATTENTION_FALLBACK = ATTENTION["a100"]
+#: Per-request fixed cost of a serving engine, paid once by the first token: the
+#: first-token latency of a 1-token prompt less one decode step, median of four models.
+REQUEST_OVERHEAD_S = Figure(2.0e-3, "lmdeploy-a100-fp16-v0.1",
+                            "FTL(1-token prompt) - p50 per-token latency: 2, 1, 2, 2 ms "
+                            "for llama2-7b, 13b, internlm-20b TP2, llama2-70b TP4 "
+                            "(median 2 ms; the table rounds to 1 ms)")
 #: The share of device memory a serving engine may use (the rest is the runtime's).
 USABLE_MEMORY = Figure(0.9, "vllm-engine-args", "vLLM --gpu-memory-utilization default 0.9")
 
@@ -174,6 +251,14 @@ def matmul_fraction(device_id: str, precision: str) -> Figure:
     the 8-bit figure, every other format the 16-bit one)."""
     width = "8" if precision in ("fp8", "int8") else "16"
     return MATMUL.get((device_id, width), MATMUL_FALLBACK)
+
+
+def attention_fraction(device_id: str) -> Figure:
+    """The fused-attention fraction of a device's 16-bit peak (Hopper parts: the H100
+    figure; A100 and every other device: the A100 one)."""
+    if device_id.startswith(("h100", "h200")):
+        return ATTENTION["h100"]
+    return ATTENTION["a100"] if device_id.startswith("a100") else ATTENTION_FALLBACK
 
 
 def memory_stream_fraction(memory_type: str) -> Figure | None:

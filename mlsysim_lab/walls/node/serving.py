@@ -11,7 +11,8 @@ OSDI 2024, for the two phases):
 
 Each decode step's compute and memory times are linear in the context, so the sum of
 their maximum is evaluated exactly in closed form (split at the crossover), not by a
-loop. Inputs broadcast: batch, context and devices may be arrays; a list of hardware
+loop; with operator classes timed separately (the calibrated profile) each class's sum
+is taken the same way and the sums add. Inputs broadcast: batch, context and devices may be arrays; a list of hardware
 gives a trailing device axis (use :func:`grid` to build the other axes).
 
 ``efficiency`` selects the profile (:mod:`mlsysim_lab.walls.node.efficiency`): the
@@ -132,7 +133,7 @@ def _transformer_step(phase: str, work: Work, spec: TransformerSpec, device: Dev
                           new_tokens=new_tokens, context=context)
     kernels = transformer_kernels(spec)
     factors = resolve(efficiency, device, chosen, layers=spec.layers, operators=kernels,
-                      kernels=kernels)
+                      kernels=kernels, llm=True)
     return solve_step(phase, work, device, n, spec.kv_heads, spec.heads, factors)
 
 
@@ -188,9 +189,13 @@ def request_latency(model: str | ModelSpec, hardware: HardwareLike, *, input_tok
     at_start = decode_step(model, hardware, context=prompt, **common)
     next_step = decode_step(model, hardware, context=prompt + 1, **common)
     last = decode_step(model, hardware, context=prompt + vec.maximum(steps - 1.0, 0.0), **common)
-    compute = _sum_of_max_linear(at_start.compute_s, next_step.compute_s - at_start.compute_s,
-                                 at_start.memory_s, next_step.memory_s - at_start.memory_s,
-                                 steps)
+    if at_start.operators:  # operator classes timed as separate kernels: their sums add
+        compute = sum(_sum_of_max_linear(c0, c1 - c0, m0, m1 - m0, steps)
+                      for (c0, m0), (c1, m1) in zip(at_start.operators, next_step.operators))
+    else:
+        compute = _sum_of_max_linear(at_start.compute_s, next_step.compute_s
+                                     - at_start.compute_s, at_start.memory_s,
+                                     next_step.memory_s - at_start.memory_s, steps)
     decode_s = compute + steps * (at_start.communication_s + at_start.overhead_s)
     feasible = (first.feasible and last.feasible
                 if type(first.feasible) is bool and type(last.feasible) is bool

@@ -3,6 +3,9 @@
     per-device FLOPs = FLOPs / N,   per-device bytes = (weights + activations) / N
                                                        + KV / min(N, KV heads)
     t = max(t_compute, t_memory) + t_dequant + t_tensor_parallel + overhead  (if it fits)
+    per operator (calibrated): t = max(t_compute, t_memory)[matmuls: weights, activations]
+                                 + max(t_compute, t_memory)[attention: KV cache]
+                                 + t_dequant + t_tensor_parallel + overhead
     t_dequant = weight bytes / N / (bandwidth x e_bw) x (1 / e_weight_stream - 1)
     fits  <=>  weights/N + KV/min(N, KV heads) + activations/N
                <= usable fraction x capacity per device
@@ -14,7 +17,11 @@ over the device's scale-up link, each all-reduce paying a base latency besides i
 per-step alpha. KV heads are replicated when N exceeds them. The efficiency factors
 (:mod:`mlsysim_lab.walls.node.efficiency`) are 1 and the overheads 0 in the ideal
 profile; ``t_dequant`` is the extra time of a weight-only scheme whose weight stream
-reaches only a fraction of its ideal byte reduction.
+reaches only a fraction of its ideal byte reduction. With ``per_operator`` (the
+calibrated profile) the matmuls and attention are separate kernels run one after the
+other (Agrawal et al., "Vidur", MLSys 2024, compose an iteration from its operators),
+so the KV stream no longer hides under the matmuls' math, and attention FLOPs run at
+their own efficiency; a prefill adds the per-request fixed cost.
 
 An infeasible step has ``feasible = False``, ``binding_wall = "memory capacity"`` and a
 NaN latency, so that no number can be mistaken for a real time. Capacity is the printed
@@ -53,6 +60,9 @@ class StepResult(NamedTuple):
     tokens: Number
     devices: Number
     regime: str = ""   # where the weights live, said in words (wafer-scale systems)
+    #: (compute_s, memory_s) of each operator class timed as its own kernel; empty when
+    #: the step is one roofline (the ideal profile).
+    operators: tuple = ()
 
     @property
     def bottleneck(self) -> Any:
@@ -136,24 +146,48 @@ def solve_step(phase: str, work: Work, device: DeviceFigures, devices: Number,
     dequant_s = (work.weight_bytes / devices / (device.memory_bandwidth * factors.bandwidth)
                  * (1.0 / factors.weight_stream - 1.0))
     overhead_s = factors.overhead_s + dequant_s
+    if phase == "prefill":
+        overhead_s = overhead_s + factors.request_overhead_s
+    operators: tuple = ()
+    compute_efficiency = factors.compute
+    if factors.per_operator:
+        operators = _operator_times(work, device, devices, kv_split, factors)
+        compute_efficiency = work.flops / devices / (device.peak_flops
+                                                     * (operators[0][0] + operators[1][0]))
     bounds = roofline(work.flops / devices, per_device_bytes, device.peak_flops,
                       device.memory_bandwidth, overhead_s=overhead_s + communication_s,
-                      compute_efficiency=factors.compute,
+                      compute_efficiency=compute_efficiency,
                       bandwidth_efficiency=factors.bandwidth)
+    time_s = bounds.time_s
+    if operators:
+        time_s = sum(vec.maximum(c, m) for c, m in operators) + overhead_s + communication_s
     feasible = resident <= device.memory_capacity * factors.usable_memory
     return StepResult(
         phase=phase,
         roofline=bounds,
         communication_s=communication_s,
         overhead_s=overhead_s,
-        latency_s=vec.where(feasible, bounds.time_s, math.nan),
+        latency_s=vec.where(feasible, time_s, math.nan),
         memory_bytes=resident,
         capacity_bytes=device.memory_capacity,
         feasible=vec.as_bool(feasible),
         binding_wall=binding_wall(bounds, communication_s, feasible),
         tokens=work.tokens,
         devices=devices,
+        operators=operators,
     )
+
+
+def _operator_times(work: Work, device: DeviceFigures, devices: Number, kv_split: Number,
+                    factors: Factors) -> tuple:
+    """(compute_s, memory_s) per device of the matmul kernels (weights and activations)
+    and of the attention kernels (the KV cache), each at its own efficiency."""
+    bandwidth = device.memory_bandwidth * factors.bandwidth
+    matmul = ((work.flops - work.attention_flops) / devices / (device.peak_flops * factors.compute),
+              (work.weight_bytes + work.activation_bytes) / devices / bandwidth)
+    attention = (work.attention_flops / devices / (device.peak_flops * factors.attention),
+                 work.kv_bytes / kv_split / bandwidth)
+    return matmul, attention
 
 
 def _tensor_parallel_time(work: Work, device: DeviceFigures, devices: Number,

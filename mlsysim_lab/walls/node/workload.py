@@ -53,6 +53,7 @@ class Work(NamedTuple):
     tokens: Number                # tokens (or samples) produced by the step
     allreduce_bytes: Number       # one tensor-parallel all-reduce message
     allreduces: int               # tensor-parallel all-reduces per step (forward)
+    attention_flops: Number = 0.0  # the part of ``flops`` in attention (QK^T and AV)
 
     @property
     def bytes_moved(self) -> Number:
@@ -102,6 +103,7 @@ def _transformer_work(model: TransformerSpec, scheme: Scheme, batch: Number,
         tokens=tokens,
         allreduce_bytes=tokens * model.hidden * scheme.activation_bytes,
         allreduces=2 * model.layers,
+        attention_flops=batch * attention_flops,
     )
 
 
