@@ -9,9 +9,9 @@ A node solver times a step as (Williams, Waterman & Patterson, CACM 2009)
   printed capacity, one roofline for the whole step. A bound: no real system is faster.
 * ``calibrated`` (:data:`CALIBRATED`): per device and precision, the achievable dense
   matmul fraction (MAMF; for a transformer's layer GEMMs in a serving engine, times
-  the fraction of MAMF those shapes reach) and the memory-stream fraction; a fixed overhead of kernel
-  launches (a compiled engine) or operator dispatch (an eager framework, ``runtime=
-  "eager"``); a base latency per tensor-parallel all-reduce (NCCL's baseLat); the
+  the fraction of MAMF those shapes reach) and the memory-stream fraction; a fixed
+  overhead of kernel launches (a compiled engine) or operator dispatch (an eager
+  framework, ``runtime="eager"``); a base latency per tensor-parallel all-reduce (NCCL's baseLat); the
   dequantisation cost of weight-only schemes (their weight stream reaches a fraction
   of the ideal byte reduction); and a runtime memory reserve in the feasibility gate.
   A transformer step is composed of two operator classes run one after the other
@@ -40,6 +40,7 @@ from typing import Literal, NamedTuple, Union
 import numpy as np
 
 from mlsysim_lab._vector import Number
+from mlsysim_lab.catalog.hardware import Accelerator
 from mlsysim_lab.catalog.zoo import efficiency as figures
 from mlsysim_lab.precision import DTYPE_BYTES, Scheme
 from mlsysim_lab.units import UnitError
@@ -193,7 +194,7 @@ def resolve(efficiency: EfficiencyLike, device: DeviceFigures, chosen: Scheme, *
                                                   kernels, llm)
 
 
-def _attention_fraction(spec, precision: str) -> float:
+def _attention_fraction(spec: Accelerator, precision: str) -> float:
     """The fused-attention fraction of ``precision``'s peak: attention math runs in
     16 bits (at the FlashAttention-2 fraction of the 16-bit peak) when the step's math
     is 8-bit or narrower, else in the step's own precision."""

@@ -183,7 +183,8 @@ def _operator_times(work: Work, device: DeviceFigures, devices: Number, kv_split
     """(compute_s, memory_s) per device of the matmul kernels (weights and activations)
     and of the attention kernels (the KV cache), each at its own efficiency."""
     bandwidth = device.memory_bandwidth * factors.bandwidth
-    matmul = ((work.flops - work.attention_flops) / devices / (device.peak_flops * factors.compute),
+    matmul_flops = work.flops - work.attention_flops
+    matmul = (matmul_flops / devices / (device.peak_flops * factors.compute),
               (work.weight_bytes + work.activation_bytes) / devices / bandwidth)
     attention = (work.attention_flops / devices / (device.peak_flops * factors.attention),
                  work.kv_bytes / kv_split / bandwidth)
