@@ -70,11 +70,19 @@ def decode(s: Mapping[str, Any], hardware: Any = None, batch: Any = None,
 def decode_working(s: Mapping[str, Any]) -> str:
     """The decode step's roofline with this scenario's numbers."""
     d, spec = decode(s), device(s)
-    return (f"compute: {float(d.flops) / 1e9:.4g} GFLOP / {spec.peak('fp16') / 1e12:.0f} TFLOP/s "
-            f"= {float(d.compute_s) * 1e3:.3g} ms; memory: {float(d.bytes_moved) / 1e9:.4g} GB "
+    work = d.as_dict()
+    return (f"compute: {float(work['flops']) / 1e9:.4g} GFLOP / {spec.peak('fp16') / 1e12:.0f} TFLOP/s "
+            f"= {float(d.compute_s) * 1e3:.3g} ms; memory: {float(work['bytes_moved']) / 1e9:.4g} GB "
             f"(weights + {s['batch']} x {CONTEXT} tokens of KV cache) / "
             f"{spec.memory_bandwidth / 1e12:.3g} TB/s = {float(d.memory_s) * 1e3:.3g} ms; "
-            f"the step takes the larger, {float(d.latency_s) * 1e3:.3g} ms ({d.bottleneck}-bound)")
+            f"the step takes the larger, {float(d.latency_s) * 1e3:.3g} ms")
+
+
+def regime_working(s: Mapping[str, Any]) -> str:
+    """The decode step's intensity against the device's ridge."""
+    d = decode(s)
+    return (f"intensity {float(d.arithmetic_intensity):.3g} FLOP/B (FLOPs / bytes of the step) "
+            f"against the ridge {device(s).ridge_point('fp16'):.3g} FLOP/B: {d.bottleneck}-bound")
 
 
 def _current_scenario() -> dict[str, Any]:
@@ -277,7 +285,7 @@ LAB = LabSpec(
                     key=lambda s: float(decode(s).latency_s) * 1e3, tolerance=Banded(),
                     working=decode_working),
         ChoiceItem("decode_regime",
-                   "Which wall binds that step?",
+                   "Which wall binds one decode step of your model on your device at your batch (1,024 tokens of context per sequence, FP16)?",
                    options=(
             Option("memory", "memory bandwidth",
                    why="the step reads all the weights and the KV cache for few FLOPs per "
@@ -290,14 +298,16 @@ LAB = LabSpec(
                    misconception="a new device with hundreds of TFLOP/s must be compute-"
                                  "bound: the regime depends on the workload's intensity "
                                  "against the ridge")),
-            key=lambda s: decode(s).bottleneck, working=decode_working),
+            key=lambda s: decode(s).bottleneck, working=regime_working),
         ChoiceItem("rejected",
                    "Four variants of your spec are built. Which one does "
                    "validation reject: `'unsourced'` (memory_bandwidth has no "
                    "source), `'no_tdp'` (no TDP), `'fp16_only'` (only an FP16 "
                    "peak) or `'small'` (memory a sixteenth of your model's FP16"
                    " weights)?", options=(
-            Option("unsourced", "the uncited bandwidth"),
+            Option("unsourced", "the uncited bandwidth",
+                   why="a spec refuses any cited figure without a registered source, so "
+                       "every number a lab grades against can be traced"),
             Option("no_tdp", "the missing TDP",
                    misconception="every field is mandatory: optional figures may be absent; "
                                  "a solver that needs one (energy) says so when asked"),

@@ -75,12 +75,14 @@ my_accelerator = Accelerator(
 
 RIDGE_SOLUTION = "ridge = my_accelerator.peak('fp16') / my_accelerator.memory_bandwidth"
 
-DECODE_SOLUTION = """
+REGIME_SOLUTION = """
 flops = 2 * model.matmul_params_per_token * s['batch']
 bytes_read = 2 * model.matmul_params_per_token + s['batch'] * 1024 * model.kv_bytes_per_token()
-compute_s = flops / my_accelerator.peak('fp16')
-memory_s = bytes_read / my_accelerator.memory_bandwidth
-decode_ms = max(compute_s, memory_s) * 1e3
+decode_regime = 'compute' if flops / bytes_read > ridge else 'memory'
+"""
+
+DECODE_SOLUTION = """
+decode_ms = max(flops / my_accelerator.peak('fp16'), bytes_read / my_accelerator.memory_bandwidth) * 1e3
 """
 
 REJECTED_SOLUTION = """
@@ -185,9 +187,8 @@ def build():
         *L.code(LAB, "invalid-banner", INVALID_BANNER),
         *L.text("## 3. Your device on the roofline"),
         *L.predict(LAB, "ridge", RIDGE_SOLUTION, 2),
+        *L.predict(LAB, "decode_regime", REGIME_SOLUTION, 1),
         *L.predict(LAB, "decode_ms", DECODE_SOLUTION, 2),
-        *L.predict(LAB, "decode_regime",
-                   "decode_regime = 'compute' if compute_s > memory_s else 'memory'", 1),
         *L.code(LAB, "roofline", ROOFLINE),
         *L.text("A valid spec is not a promise that a workload fits: that is the solver's "
                 "feasibility gate."),

@@ -18,7 +18,19 @@ def heading(lab_id: str) -> str:
 
 
 def notebook(lab_id: str, blocks: list[Any]) -> Any:
-    """The lab's nbgrader source notebook from its blocks."""
+    """The lab's nbgrader source notebook from its blocks. Every verify or explore cell
+    (:func:`code`) after a prediction waits for the predictions above it: its first line
+    ``%%after_commit a b`` runs it only once those are committed, since it shows the
+    model's numbers."""
+    predictable = {item.name for item in load_lab(lab_id).items if item.predictable}
+    asked: list[str] = []
+    for cell in blocks:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        role, _, name = grade_id.removeprefix(f"{lab_id}-").partition("-")
+        if role == "answer" and name in predictable:
+            asked.append(name)
+        elif cell.metadata.get("mlsysim", {}).get("role") == "explore" and asked:
+            cell.source = f"%%after_commit {' '.join(asked)}\n{cell.source}"
     return cells.notebook(blocks, heading(lab_id))
 
 
@@ -45,8 +57,9 @@ def setup(lab_id: str, extra: str = "") -> list[Any]:
             "from mlsysim_lab.grading import open_lab\n"
             "from mlsysim_lab.grading.nbcheck import check_function\n"
             "from mlsysim_lab.widgets import commit, describe_scenario, reveal, save_report, show, "
-            "summary, FailureBanner, ParameterPanel\n"
+            "summary, wait_for_commits, FailureBanner, ParameterPanel\n"
             f"lab = open_lab({lab_id!r})\n"
+            "wait_for_commits(lab)\n"
             "print(describe_scenario(lab))"
             + ("\n" + extra.strip() if extra.strip() else ""))
     return [cells.setup(code, f"{lab_id}-setup")]
@@ -85,8 +98,11 @@ def implement(lab_id: str, item: str, solution: str, points: float) -> list[Any]
 
 
 def code(lab_id: str, name: str, source: str) -> list[Any]:
-    """A read-only code cell (plots, tables, failure states)."""
-    return [cells.setup(source, f"{lab_id}-{name}")]
+    """A read-only code cell (plots, tables, failure states, verify and explore), which
+    waits for the predictions above it (see :func:`notebook`)."""
+    cell = cells.setup(source, f"{lab_id}-{name}")
+    cell.metadata["mlsysim"] = {"role": "explore"}
+    return [cell]
 
 
 def text(markdown: str) -> list[Any]:

@@ -265,15 +265,11 @@ class ChoiceItem(_Prediction):
         return Reveal(self.name, predicted, key, "", None, picked is correct, note)
 
     def describe(self) -> list[str]:
-        """The options as students see them, then the misconceptions the item probes
-        (not tied to options: which option is right depends on the scenario, and the
-        notes must not mark it)."""
-        lines = [f"- **{self.name}** (choice): {self.prompt}"]
-        lines += [f"  - `{option.label}`: {option.text}" for option in self.options]
-        probed = sorted(option.misconception for option in self.options if option.misconception)
-        if probed:
-            lines.append("  - misconceptions it probes: " + "; ".join(probed))
-        return lines
+        """The options as students see them (the misconceptions, which would mark the
+        right option of an item whose key never changes, are for the instructor's notes
+        only)."""
+        return [f"- **{self.name}** (choice): {self.prompt}",
+                *[f"  - `{option.label}`: {option.text}" for option in self.options]]
 
 
 @dataclass(frozen=True)

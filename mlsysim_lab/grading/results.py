@@ -28,6 +28,8 @@ def ratio_text(answer: float, key: float) -> str:
     factor = max(answer / key, key / answer)
     if factor < 1.0005:
         return "within 0.05 %"
+    if factor < 1.01:
+        return "within 1 %"
     return f"off by {factor:.3g}x" + (" (too high)" if answer > key else " (too low)")
 
 

@@ -8,10 +8,11 @@ drawing controls, so a notebook runs headless with no interaction and reads the 
 
 from mlsysim_lab.widgets.banners import FailureBanner
 from mlsysim_lab.widgets.cards import PredictionCard, RevealCard
-from mlsysim_lab.widgets.flow import commit, describe_scenario, reveal, save_report, summary
+from mlsysim_lab.widgets.flow import (commit, describe_scenario, reveal, save_report, summary,
+                                      wait_for_commits)
 from mlsysim_lab.widgets.mode import plain_mode, show
 from mlsysim_lab.widgets.panels import ParameterPanel
 from mlsysim_lab.widgets.tables import Table
 
 __all__ = ["FailureBanner", "ParameterPanel", "PredictionCard", "RevealCard", "Table", "commit",
-           "describe_scenario", "plain_mode", "reveal", "save_report", "show", "summary"]
+           "describe_scenario", "plain_mode", "reveal", "save_report", "show", "summary", "wait_for_commits"]

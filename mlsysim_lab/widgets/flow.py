@@ -64,6 +64,29 @@ def reveal(lab: Lab, name: str) -> None:
     show(card)
 
 
+def wait_for_commits(lab: Lab) -> None:
+    """Register the ``%%after_commit NAME ...`` cell magic: the cell runs only once those
+    predictions are committed (a verify or explore cell shows the model's numbers, so it
+    must not answer a question still open). Outside IPython there is nothing to register."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def after_commit(line: str, cell: str) -> None:
+        missing = [name for name in line.split() if not lab.has_prediction(name)]
+        if missing:
+            print(f"Not yet: this cell shows the model's numbers, so it runs once you have "
+                  f"committed {', '.join(missing)} (run it again then).")
+            return
+        shell.run_cell(cell)
+
+    shell.register_magic_function(after_commit, magic_kind="cell", magic_name="after_commit")
+
+
 def summary(lab: Lab, markdown: str) -> None:
     """The lab's closing summary, which names what binds and why: shown once every
     prediction is committed (a summary read first would answer the questions)."""
