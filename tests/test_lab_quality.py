@@ -5,7 +5,7 @@ fit the catalog's budgets."""
 import nbformat
 import pytest
 
-from mlsysim_lab.course.leaks import find_leaks, renderings
+from mlsysim_lab.course.leaks import find_leaks, keys_shown_before_any_commit, renderings
 from mlsysim_lab.course.timing import estimated_minutes
 from mlsysim_lab.grading.items import LabSpec, NumericItem, ChoiceItem, Option
 from mlsysim_lab.grading.scenario import all_scenarios
@@ -88,6 +88,11 @@ def test_the_leak_check_finds_a_printed_key_and_a_singled_out_option():
     notebook.cells[0].outputs[0].text = "ridge 1530 FLOP/B; memory or compute?\n"
     assert find_leaks(notebook, spec, {}) == []
     assert "153" in renderings(153.0) and "0.27" in renderings(0.27)
+    late = nbformat.v4.new_notebook(cells=[
+        cell("code", "labx-answer-ridge"), cell("output", "labx-verify", "ridge is 153 FLOP/B\n"),
+        cell("output", "labx-test-ridge", "No credit: the model says 153 FLOP/B\n")])
+    shown = keys_shown_before_any_commit(late, spec, {})
+    assert len(shown) == 1 and "cell 1" in shown[0]
 
 
 def test_no_answer_form_earns_credit_in_any_scenario():

@@ -133,3 +133,18 @@ def test_no_key_is_shown_before_its_question(lab):
     if lab in LEAKING:
         pytest.xfail(f"issue 13: {len(leaks)} leak(s) still to move")
     assert not leaks, leaks
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_a_blank_lab_run_to_the_end_shows_no_key(lab):
+    """Run All with nothing committed: no verify, explore or summary cell shows a key."""
+    from mlsysim_lab.course.leaks import keys_shown_before_any_commit
+    from mlsysim_lab.grading.scenario import draw
+
+    spec = load_lab(lab)
+    notebook = nbformat.read(graded(lab) / "autograded" / "blank-bob" / lab / f"{lab}.ipynb",
+                             as_version=4)
+    leaks = keys_shown_before_any_commit(notebook, spec, draw(spec.scenario, lab, "blank-bob"))
+    if lab in LEAKING:
+        pytest.xfail(f"issue 13: {len(leaks)} key(s) still shown")
+    assert not leaks, leaks

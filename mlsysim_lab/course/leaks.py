@@ -78,6 +78,18 @@ def find_leaks(notebook: Any, lab: LabSpec, scenario: Mapping[str, Any]) -> list
     return leaks
 
 
+def keys_shown_before_any_commit(notebook: Any, lab: LabSpec,
+                                 scenario: Mapping[str, Any]) -> list[str]:
+    """For a notebook run with no prediction committed (Run All on a blank lab): every
+    key that any output shows, the graded cells' own feedback aside (the grader writes
+    it after the deadline)."""
+    shown = [(index, "output", text) for index, cell in enumerate(notebook.cells)
+             if "-test-" not in cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+             for text in _outputs(cell)]
+    return [leak for item in lab.items if item.predictable
+            for leak in _leaks_of(item, scenario, shown)]
+
+
 def _leaks_of(item: Any, scenario: Mapping[str, Any], shown: list[tuple[int, str, str]]) -> list[str]:
     key = item.key_value(scenario)
     if item.choices:
