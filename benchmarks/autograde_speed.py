@@ -1,17 +1,28 @@
-"""Autograde speed: N copies of a correct submission of the sample lab, through
-``nbgrader autograde``; prints one ``name: value`` line per figure.
+"""Autograde speed of one of our labs against nbgrader's own floor, side by side on this
+machine; prints one ``name: value`` line per figure.
 
-    python benchmarks/autograde_speed.py [N [WORKERS]]   (default N = 20, one worker per CPU)
+    python benchmarks/autograde_speed.py [N [WORKERS [LAB]]]
+    (default: N = 16 submissions, one worker per CPU, lab01)
 
-``mlsysim-lab grade`` autogrades the same way (students split over concurrent nbgrader
-processes).
+- **trivial**: nbgrader's trivial notebook (a markdown cell, an answer cell, a one-point
+  test cell) in a plain nbgrader course, autograded the usual way: ``nbgrader
+  autograde`` in WORKERS concurrent processes, the students split between them.
+- **lab**: the lab's release version (``mlsysim-lab course init`` from solutions/ and
+  ``nbgrader generate_assignment``), worked once as a student would (answers typed in,
+  the notebook run so the predictions are committed, the ledger beside it) and submitted
+  N times; graded by ``mlsysim_lab.course.autograde`` (what ``mlsysim-lab grade`` runs)
+  with the same WORKERS.
 
-Needs the package installed (nbgrader starts a kernel that imports it).
+Needs the package installed (the grading kernels import it) and solutions/ of this
+repository.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,40 +31,138 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-os.environ["MLSYSIM_LAB_GRADERS"] = str(ROOT / "tests" / "fixtures" / "graders")
+_SOLUTION = re.compile(r"^### (BEGIN|END) SOLUTION\n?", re.MULTILINE)
 
 
-def main(copies: int, workers: int | None) -> None:
+def _grade_id(cell) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def _answered(release, source):
+    """The release notebook with every code answer cell as the instructor wrote it."""
+    answers = {_grade_id(c): _SOLUTION.sub("", c.source) for c in source.cells
+               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    notebook = nbformat.from_dict(release)
+    for cell in notebook.cells:
+        if _grade_id(cell) in answers:
+            cell.source = answers[_grade_id(cell)]
+    return notebook
+
+
+def _submit(root: Path, assignment: str, folder: Path, copies: int) -> list[str]:
+    students = [f"student{index:05d}" for index in range(copies)]
+    for student in students:
+        shutil.copytree(folder, root / "submitted" / student / assignment)
+    return students
+
+
+def _nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    from mlsysim_lab.course.kernels import with_scripts_on_path
+
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, text=True,
+                          capture_output=True, env=with_scripts_on_path(os.environ), check=True)
+
+
+def trivial_course(scratch: Path, copies: int) -> tuple[Path, list[str]]:
+    from mlsysim_lab.course import cells
+
+    root = scratch / "trivial-course"
+    (root / "source" / "trivial").mkdir(parents=True)
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'trivial'\n")
+    nbformat.write(cells.notebook([cells.markdown("# Trivial"), cells.answer("x = 1", "answer"),
+                                   cells.tests("assert x == 1", "test", 1)], "Trivial"),
+                   root / "source" / "trivial" / "trivial.ipynb")
+    _nbgrader(root, "generate_assignment", "trivial")
+    release = nbformat.read(root / "release" / "trivial" / "trivial.ipynb", as_version=4)
+    home = scratch / "trivial-home"
+    home.mkdir()
+    source = nbformat.read(root / "source" / "trivial" / "trivial.ipynb", as_version=4)
+    nbformat.write(_answered(release, source), home / "trivial.ipynb")
+    return root, _submit(root, "trivial", home, copies)
+
+
+def nbgrader_processes(root: Path, assignment: str, students: list[str], workers: int) -> None:
+    """Plain ``nbgrader autograde``, the students split over concurrent processes."""
+    from mlsysim_lab.course.kernels import with_scripts_on_path
+
+    groups = [students[i::workers] for i in range(workers)]
+    runs = [subprocess.Popen(
+        [sys.executable, "-m", "nbgrader", "autograde", assignment, "--create",
+         f"--CourseDirectory.student_id_exclude={','.join(s for s in students if s not in g)}"],
+        cwd=root, env=with_scripts_on_path(os.environ), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL) for g in groups if g]
+    for run in runs:
+        run.wait()
+
+
+def lab_course(scratch: Path, lab: str, copies: int) -> tuple[Path, list[str]]:
+    from mlsysim_lab.course import init_course
+    from mlsysim_lab.course.kernels import execute_notebook
+
+    root = scratch / "lab-course"
+    init_course(root, solutions=ROOT / "solutions", labs=[lab])
+    _nbgrader(root, "generate_assignment", lab)
+    release = nbformat.read(root / "release" / lab / f"{lab}.ipynb", as_version=4)
+    source = nbformat.read(root / "source" / lab / f"{lab}.ipynb", as_version=4)
+    home = scratch / "lab-home"
+    home.mkdir()
+    notebook = _answered(release, source)
+    env = {k: v for k, v in os.environ.items() if k not in ("MLSYSIM_STUDENT_ID", "JUPYTERHUB_USER")}
+    execute_notebook(notebook, home, env={**env, "MLSYSIM_PLAIN": "1", "MPLBACKEND": "Agg"})
+    nbformat.write(notebook, home / f"{lab}.ipynb")
+    for stray in home.glob("*-report.html"):
+        stray.unlink()
+    return root, _submit(root, lab, home, copies)
+
+
+def _mean_score(root: Path, assignment: str, course_id: str) -> float:
+    from nbgrader.api import Gradebook
+
+    from mlsysim_lab.course import _scripts_on_path
+
+    with _scripts_on_path(), Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id) as gb:
+        scores = [s.score for s in gb.find_assignment(assignment).submissions]
+    return sum(scores) / len(scores) if scores else float("nan")
+
+
+def main(copies: int, workers: int, lab: str) -> None:
     import nbgrader
 
-    from mlsysim_lab.course import autograde, init_course, nbgrader as run_nbgrader
-    from test_nbgrader_e2e import SOLUTIONS, source_notebook, with_answers
+    from mlsysim_lab.course import autograde
 
-    with tempfile.TemporaryDirectory() as scratch:
-        root, solutions = Path(scratch) / "course", Path(scratch) / "solutions"
-        solutions.mkdir()
-        nbformat.write(source_notebook(), solutions / "sample.ipynb")
-        init_course(root, solutions=solutions)
-        assert run_nbgrader(root, "generate_assignment", "sample").returncode == 0
-        release = nbformat.read(root / "release" / "sample" / "sample.ipynb", as_version=4)
-        for index in range(copies):
-            folder = root / "submitted" / f"student{index:03d}" / "sample"
-            folder.mkdir(parents=True)
-            nbformat.write(with_answers(release, SOLUTIONS), folder / "sample.ipynb")
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        trivial_root, trivial_students = trivial_course(scratch, copies)
+        lab_root, _ = lab_course(scratch, lab, copies)
+
         start = time.perf_counter()
-        autograde(root, "sample", workers=workers)
-        elapsed = time.perf_counter() - start
-    per = elapsed / copies
+        nbgrader_processes(trivial_root, "trivial", trivial_students, workers)
+        trivial = (time.perf_counter() - start) / copies
+        trivial_score = _mean_score(trivial_root, "trivial", "trivial")
+
+        start = time.perf_counter()
+        failures = autograde(lab_root, lab, workers=workers)
+        ours = (time.perf_counter() - start) / copies
+        lab_score = _mean_score(lab_root, lab, "mlsysim-lab")
+
     print(f"nbgrader: {nbgrader.__version__}")
+    print(f"cpus: {os.cpu_count()}")
+    print(f"workers: {workers}")
     print(f"submissions: {copies}")
-    print(f"workers: {workers or os.cpu_count()}")
-    print(f"autograde_s: {elapsed:.2f}")
-    print(f"seconds_per_submission: {per:.3f}")
-    print(f"submissions_per_minute: {60 / per:.1f}")
-    print(f"projected_300_submissions_min: {300 * per / 60:.1f}")
+    print(f"lab: {lab}")
+    print(f"trivial_s_per_submission: {trivial:.3f}")
+    print(f"trivial_mean_score: {trivial_score:.2f}")
+    print(f"lab_s_per_submission: {ours:.3f}")
+    print(f"lab_mean_score: {lab_score:.2f}")
+    print(f"lab_failed_submissions: {len(failures)}")
+    print(f"ratio: {ours / trivial:.2f}")
+    print(f"projected_300_submissions_min: {300 * ours / 60:.1f}")
+    print(f"projected_10000_submissions_min: {10_000 * ours / 60:.1f}")
+    print(f"trivial_projected_10000_submissions_min: {10_000 * trivial / 60:.1f}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20,
-         int(sys.argv[2]) if len(sys.argv) > 2 else None)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 16,
+         int(sys.argv[2]) if len(sys.argv) > 2 else (os.cpu_count() or 1),
+         sys.argv[3] if len(sys.argv) > 3 else "lab01")

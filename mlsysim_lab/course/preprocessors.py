@@ -30,7 +30,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Enum, Float, Integer
 
 from mlsysim_lab.course import submission
-from mlsysim_lab.course.kernels import use_ipc, with_scripts_on_path
+from mlsysim_lab.course.kernels import running_zygote, use_ipc, with_scripts_on_path
 from mlsysim_lab.grading.isolated import check_in_isolation
 from mlsysim_lab.grading.ledger import Ledger, LedgerError, ledger_path, load_events
 from mlsysim_lab.grading.specs import load_lab
@@ -139,7 +139,11 @@ class IsolatedExecute(Execute):
         return nb, resources
 
     def create_kernel_manager(self) -> Any:
-        """IPC sockets in a private folder: no TCP port for two kernels to race for."""
+        """IPC sockets in a private folder: no TCP port for two kernels to race for; in a
+        grading worker, a fresh kernel forked from the worker's zygote."""
+        zygote = running_zygote()
+        if zygote is not None:
+            self.kernel_manager_class = zygote.kernel_manager_class()
         manager = super().create_kernel_manager()
         self._sockets = use_ipc(manager)
         return manager

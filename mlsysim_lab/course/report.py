@@ -15,8 +15,6 @@ import csv
 import json
 import os
 import re
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +22,11 @@ from typing import Any, Sequence
 
 import nbformat
 
+from mlsysim_lab.course.gradebook_sync import course_directory, make_template, save_outcome
+from mlsysim_lab.course.jobs import Outcome, Submission, read_folder
+from mlsysim_lab.course.pool import run_local
 from mlsysim_lab.course.preprocessors import VERDICT_SUFFIX
-from mlsysim_lab.course.scaffold import CourseError, _environment, check_course
+from mlsysim_lab.course.scaffold import CourseError, check_course
 
 COLUMNS = ("student", "status", "item", "points", "out_of", "credit", "graded", "graded_from",
            "committed", "answer", "changed_after_reveal", "computed_with_code",
@@ -92,54 +93,52 @@ def precheck(folder: Path, assignment: str) -> str | None:
     return None
 
 
-_FAILED = re.compile(r"There was an error processing assignment '[^']*' for student '([^']*)'")
-_ERROR_LINE = re.compile(r"^\s*(?:\w+\.)*\w*(?:Error|Exception|Exit)\b.*$", re.MULTILINE)
+_ERROR_LINE = re.compile(r"^\s*(?:\[ERROR\]\s*)?(?:\w+\.)*\w*(?:Error|Exception|Exit)\b.*$",
+                         re.MULTILINE)
 
 
 def autograde(course: str | Path, assignment: str, *, students: Sequence[str] | None = None,
-              workers: int | None = None) -> dict[str, str]:
-    """``nbgrader autograde`` of the given students (default: every submission), split
-    over ``workers`` concurrent nbgrader processes (default: one per CPU). Returns the
-    students nbgrader could not grade, with the reason; never raises for a submission."""
+              workers: int | None = None, cluster: str | None = None) -> dict[str, str]:
+    """Autograde the given students (default: every submission) with nbgrader's converter
+    in long-lived workers: ``workers`` processes on this machine (default: one per CPU),
+    or the Dask cluster at ``cluster`` (see :mod:`.cluster`). Each submission is graded
+    in a throw-away course folder; only this process writes ``autograded/`` and the
+    gradebook. Returns the students that could not be graded, with the reason; never
+    raises for a submission."""
     root = Path(course)
     chosen = sorted(students) if students is not None else submitted_students(root, assignment)
     if not chosen:
         return {}
-    everyone = submitted_students(root, assignment)
-    count = max(1, min(workers or os.cpu_count() or 1, len(chosen)))
-    groups = [chosen[i::count] for i in range(count)]
-    processes = []
-    for group in groups:
-        others = [s for s in everyone if s not in group]
-        args = ["autograde", assignment, "--create", "--force"]
-        if others:
-            args.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
-        processes.append((group, subprocess.Popen(
-            [sys.executable, "-m", "nbgrader", *args], cwd=root, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=_environment())))
+    coursedir = course_directory(root)
+    template = make_template(root, assignment)
+    submissions = (Submission(student, read_folder(root / "submitted" / student / assignment))
+                   for student in chosen)
     failures: dict[str, str] = {}
-    for group, process in processes:
-        output, _ = process.communicate()
-        (root / f"autograde-{assignment}.log").open("a").write(output)
-        for student in _FAILED.findall(output):
-            failures[student] = f"nbgrader could not autograde it: {_cause(output, student)}"
-        if process.returncode != 0 and not any(s in failures for s in group):
-            for student in group:
-                if not _verdict_path(root, assignment, student).is_file():
-                    failures[student] = (f"nbgrader autograde exited with status "
-                                         f"{process.returncode}: {_last_error(output)}")
+    log = (root / f"autograde-{assignment}.log").open("a")
+
+    def done(outcome: Outcome) -> None:
+        log.write(f"=== {outcome.student} on {outcome.worker or 'no worker'}\n{outcome.log}")
+        save_outcome(root, assignment, outcome, coursedir)
+        if outcome.error is not None:
+            cause = _last_error(outcome.log)
+            failures[outcome.student] = (f"nbgrader could not autograde it: {cause}" if cause
+                                         else outcome.error)
+
+    try:
+        if cluster:
+            from mlsysim_lab.course.cluster import run_on_cluster
+
+            run_on_cluster(cluster, template, submissions, done)
+        else:
+            run_local(template, submissions, workers or os.cpu_count() or 1, done)
+    finally:
+        log.close()
     return failures
-
-
-def _cause(output: str, student: str) -> str:
-    start = output.find(f"/{student}/")
-    block = output[start:] if start >= 0 else output
-    return _last_error(block.split("There was an error processing assignment '")[0])
 
 
 def _last_error(text: str) -> str:
     errors = _ERROR_LINE.findall(text)
-    return errors[-1].strip()[:300] if errors else "see the autograde log"
+    return errors[-1].strip().removeprefix("[ERROR]").strip()[:300] if errors else ""
 
 
 def _verdict_path(course: Path, assignment: str, student: str) -> Path:
@@ -194,8 +193,10 @@ def item_statistics(records: Sequence[ItemRecord]) -> dict[str, dict[str, Any]]:
 
 
 def grade_report(course: str | Path, assignment: str, csv_path: str | Path, *,
-                 autograde_first: bool = True, workers: int | None = None) -> Report:
-    """Autograde (optionally) and write ``csv_path``: a row per item of every graded
+                 autograde_first: bool = True, workers: int | None = None,
+                 cluster: str | None = None) -> Report:
+    """Autograde (optionally; on this machine, or on the Dask cluster at ``cluster``,
+    e.g. ``tcp://host:8786``) and write ``csv_path``: a row per item of every graded
     submission and a row per submission that could not be graded."""
     root = check_course(course)
     students = submitted_students(root, assignment)
@@ -208,7 +209,8 @@ def grade_report(course: str | Path, assignment: str, csv_path: str | Path, *,
             failures[student] = problem
     if autograde_first:
         ready = [s for s in students if s not in failures]
-        failures.update(autograde(root, assignment, students=ready, workers=workers))
+        failures.update(autograde(root, assignment, students=ready, workers=workers,
+                                  cluster=cluster))
     records = read_records(root, assignment, failures)
     with Path(csv_path).open("w", newline="") as handle:
         writer = csv.writer(handle)

@@ -1,0 +1,120 @@
+"""Fresh grading kernels in a few milliseconds: forked from a warm process instead of a
+new interpreter that imports ipykernel, numpy, matplotlib and the package each time.
+
+A grading worker starts one *zygote* (``python -m mlsysim_lab.course.zygote SOCKET``):
+it imports what every lab's set-up imports, then waits. For each submission the kernel
+manager launches ``_fork_client.py`` (a stdlib-only script) in place of the kernel; it
+hands the zygote its standard streams, folder, environment and command (``python -m
+MODULE ARGS``), the zygote forks, and the child runs the module as ``__main__``: for a
+kernel, ``ipykernel_launcher`` on the connection file. The client stays as
+the kernel's stand-in for the manager: it relays signals (interrupts, terminate) and
+exits when the kernel does; the kernel exits when the client is killed.
+
+Isolation is that of a new process: every kernel is a fresh fork of a zygote that has
+never run a line of anyone's code, so nothing one submission does reaches another's
+kernel. The zygote runs no threads (forking is safe) and dies with its worker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import select
+import signal
+import socket
+import sys
+import threading
+import traceback
+from typing import Any
+
+#: What a lab's set-up cell imports, loaded once (copy-on-write in every kernel).
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "numpy", "matplotlib.pyplot", "pint",
+           "ipywidgets", "mlsysim_lab.grading", "mlsysim_lab.grading.nbcheck",
+           "mlsysim_lab.widgets", "mlsysim_lab.walls")
+
+
+def _read_request(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    _, fds, _, _ = socket.recv_fds(connection, 1, 3)
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(65536)
+        if not chunk:
+            raise ConnectionError("the client left before its request was complete")
+        data += chunk
+    return json.loads(data), fds
+
+
+def _become_kernel(connection: socket.socket, fds: list[int], request: dict[str, Any]) -> None:
+    """In the forked child: take the client's streams, folder and environment, and run
+    the kernel until it shuts down or the client goes away."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+
+        def watch() -> None:   # the client is gone (killed): so is the kernel
+            while connection.recv(1):
+                pass
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+        argv = request["argv"]
+        if len(argv) < 3 or argv[1] != "-m":
+            raise ValueError(f"not a 'python -m MODULE' command: {argv}")
+        sys.argv = [argv[0], *argv[3:]]
+        sys.path[0] = request["cwd"]
+        runpy.run_module(argv[2], run_name="__main__", alter_sys=True)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(path: str) -> None:
+    """Preload, listen on the Unix socket ``path``, fork a kernel per request; return
+    when standard input closes (the worker is gone)."""
+    import importlib
+
+    os.environ["JPY_PARENT_PID"] = str(os.getpid())   # read at import: kernels die with us
+    for module in PRELOAD:
+        importlib.import_module(module)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children are reaped by the system
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path + ".tmp")
+    os.rename(path + ".tmp", path)   # the socket appears only when the zygote is ready
+    listener.listen(16)
+    while True:
+        ready, _, _ = select.select([listener, sys.stdin], [], [])
+        if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1):
+            return
+        if listener not in ready:
+            continue
+        connection, _ = listener.accept()
+        try:
+            request, fds = _read_request(connection)
+        except (OSError, ValueError):
+            connection.close()
+            continue
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            _become_kernel(connection, fds, request)
+        for fd in fds:
+            os.close(fd)
+        connection.sendall(f"{pid}\n".encode())
+        connection.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
