@@ -317,7 +317,7 @@ LAB = LabSpec(
         NumericItem("co2e_t",
                     "the carbon footprint of your run (the `co2e_t` the carbon "
                     "stage adds: grid emissions plus the embodied share of the "
-                    "GPUs, operational + embodied)", unit="tCO2e",
+                    "GPUs)", unit="tCO2e",
                     key=lambda s: reference_run(s)["co2e_t"], tolerance=Banded(),
                     working=carbon_working),
         ChoiceItem("missing_input",
@@ -367,7 +367,6 @@ LAB = LabSpec(
                  "order. Time each stage from `before_stage` to `after_stage`, "
                  "and change nothing in the context. It is graded on the "
                  "training pipeline and on generated test pipelines (one stage "
-                 "in each sleeps), against the pipeline's history. (stage, "
-                 "output keys, seconds)", grader=grade_callback,
+                 "in each sleeps), against the pipeline's history", grader=grade_callback,
                  variable="StageRecorder"),
     ))

@@ -25,8 +25,11 @@ with $P_\\text{GPU} = \\text{TDP}\\,(i + (f - i)\\,a)$ (idle share $i$, training
 activity $a = 1$) and hosts and network drawing $r$ watts per accelerator watt (Barroso et
 al., *The Datacenter as a Computer*, 2018; Patterson et al. 2021 for carbon).
 
-The pipeline also has a **contract** about values a stage needs but nobody produced, and
-about values a stage returns that already exist: you will predict it. **Callbacks** watch:
+The pipeline is designed so that every number in the context can be traced to the one
+stage that computed it, and so that a mistake in how stages are chained shows up where it
+is made. From that design, you will predict what it
+does with a value a stage needs but nobody produced, and with a value a stage returns that
+already exists. **Callbacks** watch:
 `before_stage(stage, context)` and `after_stage(stage, context, outputs)` are called
 around every stage (a logger, a CSV writer, a timer) and must not change anything.
 """
@@ -102,7 +105,7 @@ else:
         print(f'  {name:14s} {seconds * 1e3:8.3f} ms  {", ".join(keys)}')
     print(f'CSVCallback wrote {len(rows) - 1} rows; the first three:')
     for row in rows[:4]:
-        print('  ' + row)
+        print('  ' + (row if len(row) <= 100 else row[:97] + '...'))
 """
 
 STAGE_SOLUTION = """
@@ -173,9 +176,8 @@ def build():
                 "with the figures printed under it."),
         *L.predict(LAB, "energy_mwh", ENERGY_SOLUTION, 2),
         *L.predict(LAB, "co2e_t", CARBON_SOLUTION, 2),
-        *L.text("## 2. The contract\n\nYou want a stage that prices carbon: it reads "
-                "`co2e_t` and an input `carbon_price_per_t`. Place it in the wrong spot, or "
-                "let it return a value that already exists, and what does the pipeline do?"),
+        *L.text("## 2. The contract\n\nA carbon-price stage reads `co2e_t` and an input "
+                "`carbon_price_per_t`. What if it is misplaced?"),
         *L.predict(LAB, "missing_input", MISSING_SOLUTION, 1),
         *L.predict(LAB, "overwrite", OVERWRITE_SOLUTION, 1),
         *L.text(CONTRACT),
