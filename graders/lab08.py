@@ -3,10 +3,11 @@
 from functools import lru_cache
 
 from mlsysim_lab import catalog
-from mlsysim_lab.grading import Banded, Choice, ChoiceItem, Count, LabSpec, NumericItem, Option
+from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, Count, FloatRange, FunctionItem,
+                                 LabSpec, NumericItem, Option)
 from mlsysim_lab.walls.algorithm.reasoning import reasoning_cost
 from mlsysim_lab.walls.node import prefill
-from mlsysim_lab.walls.ops.cost import HOURS_PER_YEAR, replicas_needed
+from mlsysim_lab.walls.ops.cost import HOURS_PER_YEAR, replicas_needed, usd_per_million_tokens
 
 #: The deployment: Llama 3.1 70B, 8-way tensor parallel on one DGX H100 per replica.
 MODEL, NODE = "llama-3.1-70b", "dgx-h100"
@@ -179,4 +180,12 @@ LAB = LabSpec(
                     "alone",
                     unit="%", key=lambda s: cascade_share(s) * 100.0, tolerance=Banded(),
                     working=_working_cascade),
+        FunctionItem("usd_per_mtok_fn",
+                     "`usd_per_mtok(cost_per_hour, tokens_per_s)` returning the dollars per "
+                     "million generated tokens of hardware rented at `cost_per_hour` that "
+                     "generates `tokens_per_s`",
+                     reference=usd_per_million_tokens,
+                     arguments={"cost_per_hour": FloatRange(0.1, 1e3),
+                                "tokens_per_s": FloatRange(0.1, 1e5)},
+                     variable="usd_per_mtok"),
     ))

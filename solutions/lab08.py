@@ -89,6 +89,10 @@ little = reasoning_cost(small, gpu, steps=16, tokens_per_step=tokens_per_step,
 print(f'GPU-seconds per K = 16 request: {big:.0f} on the 70B, {little:.0f} on the 8B. The '
       f'cascade breaks even up to {1 - little / big:.0%} escalated (it ignores the verifier '
       f'and the escalated requests\\' doubled latency).')
+if callable(globals().get('usd_per_mtok')):
+    tokens = 16 * tokens_per_step + answer
+    print(f'Your usd_per_mtok: ${usd_per_mtok(price, tokens * devices / big):.2f} per million '
+          f'tokens on the 70B, ${usd_per_mtok(price / devices, tokens / little):.2f} on the 8B.')
 """
 
 
@@ -117,6 +121,9 @@ def build():
                    "small_gpu_s = request(small_ttft_s, small_token_s)\n"
                    "big_gpu_s = request(ttft_s, token_s) * devices\n"
                    "cascade_share = 100 * small_gpu_s / big_gpu_s + escalated", 2),
+        *L.implement(LAB, "usd_per_mtok_fn",
+                     "def usd_per_mtok(cost_per_hour, tokens_per_s):\n"
+                     "    return cost_per_hour / 3600 / tokens_per_s * 1e6", 2),
         *L.text("## Verify\n\nThe requests, the catalog's multiplier beside the model's, the "
                 "fleet's queue, what reasoning multiplies, and the cascade."),
         *L.code(LAB, "latency", LATENCY),
