@@ -1,24 +1,23 @@
-"""Lab 10: the spec (title, question, scenario, items). Every key is a call into the solver."""
+"""Lab 10: the spec (title, question, scenario, items). Every key is a call into the solver.
 
-from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, FloatRange, FunctionItem, LabSpec,
-                                 NumericItem, Option, Relative)
+One wafer-scale model (:mod:`mlsysim_lab.walls.node.wafer`): the weights live in the SRAM
+of N wafers when they fit (a layer pipeline), else they stream in from external memory
+over the injection link, on one wafer."""
+
+from mlsysim_lab import catalog
+from mlsysim_lab.grading import Banded, Choice, ChoiceItem, Count, LabSpec, NumericItem, Option
+from mlsysim_lab.precision import scheme
 from mlsysim_lab.walls import names
 from mlsysim_lab.walls.node import decode_step
-from mlsysim_lab.walls.node.streaming import streaming_crossover_batch, weight_streaming_step
+from mlsysim_lab.walls.node.wafer import wafer_regime
 
-#: The GPU cluster: one DGX-class node, 8 x H100 with 8-way tensor parallelism.
+#: The GPU node: 8 x H100 with 8-way tensor parallelism.
 GPU, GPUS = "h100", 8
-#: The wafer-scale system: on-wafer SRAM, weights streamed in from MemoryX.
+#: The wafer-scale system.
 WAFER = "cerebras-cs2"
-
-
-def crossover_batch(layer_weight_bytes: float, peak_flops: float, injection_bandwidth: float,
-                    flops_per_sequence: float) -> float:
-    """B* = layer weight bytes x peak / (injection bandwidth x FLOPs per sequence per layer):
-    the batch at which computing one layer takes as long as streaming its weights in, from
-    :func:`streaming_crossover_batch`."""
-    return float(streaming_crossover_batch(layer_weight_bytes, peak_flops, injection_bandwidth,
-                                           flops_per_sequence))
+PRECISION = "fp16"
+#: The most wafers the search for a resident layout tries.
+MAX_WAFERS = 16
 
 
 def gpu_decode(s):
@@ -26,146 +25,115 @@ def gpu_decode(s):
     return decode_step(s["model"], GPU, batch=s["batch"], context=s["context"], devices=GPUS)
 
 
-def wafer_decode(s):
-    """One decode step on the wafer."""
-    return weight_streaming_step(s["model"], WAFER, batch=s["batch"], new_tokens=1,
-                                 context=s["context"])
+def wafer_decode(s, wafers=None):
+    """One decode step on the scenario's wafers (or ``wafers``)."""
+    return decode_step(s["model"], WAFER, batch=s["batch"], context=s["context"],
+                       devices=wafers or s["wafers"])
 
 
-def wafer_prefill(s):
-    """One prefill step on the wafer (one prompt; B* and the ceiling do not depend on it)."""
-    return weight_streaming_step(s["model"], WAFER, batch=1, new_tokens=s["prompt"], context=0)
+def wafers_needed(s) -> int:
+    """The fewest wafers whose SRAM holds the weights (the resident regime) with the
+    scenario's KV cache and activations too."""
+    model, wafer = catalog.get_model(s["model"]), catalog.get_hardware(WAFER)
+    for count in range(1, MAX_WAFERS + 1):
+        if (wafer_regime(model, wafer, scheme(PRECISION), count) == "resident"
+                and bool(wafer_decode(s, count).feasible)):
+            return count
+    raise ValueError(f"{model.name} needs more than {MAX_WAFERS} wafers")
 
 
 def faster(s) -> str:
     """Which system finishes the decode step first."""
-    ratio = float(wafer_decode(s).time_s / gpu_decode(s).latency_s)
-    return "gpu" if ratio > 1 else "wafer"
+    return "wafer" if float(wafer_decode(s).latency_s) < float(gpu_decode(s).latency_s) else "gpu"
 
 
-def yes_no(flag) -> str:
-    return "yes" if bool(flag) else "no"
+def _ms(seconds) -> str:
+    return f"{float(seconds) * 1e3:.3g} ms"
 
 
-_WALLS_GPU = (
-    Option(names.BANDWIDTH, "memory bandwidth",
-           why="each GPU streams its share of the weights from HBM every step, for about 2 FLOPs per weight per sequence"),
-    Option(names.COMPUTE, "compute throughput",
-           misconception="a 70B-plus model is so big that it must be compute-bound: size is "
-                         "not arithmetic intensity"),
-    Option(names.COMMUNICATION, "communication (the tensor-parallel all-reduces)",
-           misconception="splitting a model over 8 GPUs makes the link the bottleneck: the "
-                         "all-reduces add time, but reading the weights from HBM takes longer"),
-)
+def _working_needed(s) -> str:
+    m = catalog.get_model(s["model"])
+    sram = catalog.get_hardware(WAFER).memory_capacity
+    return (f"weights {m.total_params * 2 / 1e9:.3g} GB (+ KV and activations) / "
+            f"{sram / 1e9:.0f} GB of SRAM per wafer -> {wafers_needed(s)} wafer(s)")
 
-_WALLS_WAFER = (
+
+def _working_wall(s) -> str:
+    r = wafer_decode(s)
+    return (f"{r.regime}; compute time / memory time (SRAM or injection) = "
+            f"{float(r.compute_s / r.memory_s):.3g} -> {r.binding_wall}")
+
+
+def _working_time(s) -> str:
+    r = wafer_decode(s)
+    return (f"max(compute {_ms(r.compute_s)}, memory {_ms(r.memory_s)}) + links "
+            f"{_ms(r.communication_s)} = {_ms(r.latency_s)}")
+
+
+def _working_faster(s) -> str:
+    return (f"wafer {_ms(wafer_decode(s).latency_s)} vs 8 x H100 "
+            f"{_ms(gpu_decode(s).latency_s)}")
+
+
+WALLS = (
     Option(names.WEIGHT_STREAMING, "weight streaming",
-           why="every step pulls all the weights through the injection link, which is far narrower than the SRAM"),
-    Option(names.BANDWIDTH, "memory bandwidth (the on-wafer SRAM)",
-           misconception="the weights are read from the 20 PB/s SRAM: in weight-streaming "
-                         "mode they live off the wafer and arrive over the injection link"),
+           why="the weights do not fit this many wafers' SRAM, so every step pulls them "
+               "all through the injection link",
+           misconception="weights always stream into a wafer: once they fit the wafers' "
+                         "SRAM they stay there, and the link carries only activations"),
     Option(names.COMPUTE, "compute throughput",
-           misconception="with SRAM that fast, the wafer's PFLOP/s must be the limit: a decode "
-                         "batch brings far too few FLOPs per streamed weight"),
-    Option(names.CAPACITY, "memory capacity",
-           misconception="a model larger than the 40 GB of SRAM cannot run: the weights "
-                         "stream layer by layer, and only two layers need to be on the wafer"),
+           why="with the weights resident, each layer's region works through the sequences "
+               "one after another, and its share of the PFLOP/s is the limit",
+           misconception="a wafer's PFLOP/s always bind: a model that does not fit the SRAM "
+                         "waits on the injection link, far slower than the compute"),
+    Option(names.BANDWIDTH, "SRAM bandwidth",
+           misconception="decode is memory-bound on every device: 20 PB/s of SRAM reads "
+                         "each layer faster than its region computes it"),
+    Option(names.COMMUNICATION, "links between wafers",
+           misconception="splitting across wafers makes the links bind: only one token's "
+                         "activations cross each boundary per sequence"),
 )
 
 LAB = LabSpec(
     id="lab10", title="GPU vs Wafer-Scale",
     question="Can a different architecture change which wall binds?",
-    level="advanced", walls=(6, 3, 1),
-    paths={"researcher": 5},
-    scenario={"model": Choice(values=("llama-3.1-70b", "gpt3-175b"), default="llama-3.1-70b"),
-              "context": Choice(values=(512, 1024), default=1024),
-              "batch": Choice(values=(1, 4), default=1),
-              "prompt": Choice(values=(256, 512, 1024), default=512)},
-    goals=("Name the wall that binds decode on a GPU node (HBM bandwidth) and on a wafer-scale "
-           "system in weight-streaming mode (the injection link).",
-           "Compute the batch B* at which weight streaming stops binding, for decode and for "
-           "prefill.",
-           "Check B* against what on-wafer SRAM can hold, and see why decode never reaches it.",
-           "Compare the decode step time on both architectures, and see why 20 PB/s of SRAM "
-           "bandwidth does not help a model whose weights live off the wafer."),
-    minutes=50,
-    discussion=("Weight streaming was designed for training. Why does a training step reach B* "
-                "easily while decode cannot?",
-                "What would it take to put the wafer's SRAM bandwidth to work for inference, "
-                "and which wall would bind then?"),
+    level="advanced", walls=(6, 3, 1, 2),
+    paths={"researcher": 5, "half-day": 10},
+    scenario={"model": Choice(values=("llama-3.1-8b", "mixtral-8x7b", "llama-3.1-70b"),
+                             default="llama-3.1-70b"),
+              "wafers": Choice(values=(1, 4, 8), default=1),
+              "batch": Choice(values=(1, 16), default=1),
+              "context": Choice(values=(512, 2048), default=512)},
+    goals=("Size a wafer-scale deployment by its SRAM: how many wafers hold the weights.",
+           "Name the wall that binds decode on the wafers, streamed or resident, and compare "
+           "with 8 x H100.",
+           "Time a decode step on the wafers from the regime's equation."),
+    minutes=15,
+    discussion=("Why does the wafer win by a wide margin once the weights fit, and lose by a "
+                "wider one when they do not?",),
     items=(
-        ChoiceItem("gpu_wall",
-                   "Which wall binds one decode step of your model on 8 x H100?",
-                   options=_WALLS_GPU, key=lambda s: str(gpu_decode(s).binding_wall)),
-        NumericItem("gpu_time",
-                    "the time of one decode step on 8 x H100", unit="s",
-                    key=lambda s: gpu_decode(s).latency_s, tolerance=Banded(),
-                    hint="seconds"),
-        ChoiceItem("wafer_wall",
-                   "Which wall binds the same decode step on the wafer?",
-                   options=_WALLS_WAFER, key=lambda s: str(wafer_decode(s).binding_wall)),
-        NumericItem("wafer_time",
-                    "the time of one decode step on the wafer", unit="s",
-                    key=lambda s: wafer_decode(s).time_s, tolerance=Banded(),
-                    hint="seconds"),
-        ChoiceItem("faster",
-                   "Which system decodes faster?", options=(
+        NumericItem("wafers_needed",
+                    "the fewest wafers whose SRAM holds your model's weights (with your "
+                    "batch's KV cache)", unit="", key=wafers_needed, tolerance=Count(),
+                    hint="a whole number", working=_working_needed),
+        ChoiceItem("wafer_wall", "Which wall binds a decode step on your wafers?",
+                   options=WALLS, key=lambda s: str(wafer_decode(s).binding_wall),
+                   working=_working_wall),
+        NumericItem("wafer_time", "the time of one decode step on your wafers", unit="ms",
+                    key=lambda s: float(wafer_decode(s).latency_s) * 1e3, tolerance=Banded(),
+                    working=_working_time),
+        ChoiceItem("faster", "Which decodes your batch faster: your wafers or 8 x H100?",
+                   options=(
+            Option("wafer", "the wafers",
+                   why="with the weights resident, SRAM and compute feed each layer far "
+                       "faster than 8 HBM stacks",
+                   misconception="the wafer is always faster: streamed over the injection "
+                                 "link, the weights arrive a hundred times slower than from "
+                                 "HBM"),
             Option("gpu", "the GPU node",
-                   why="8 HBM stacks feed it far faster than one injection link feeds the wafer"),
-            Option("wafer", "the wafer",
-                   misconception="20 PB/s of SRAM bandwidth makes the wafer 100x faster at "
-                                 "decode: the weights do not live in SRAM, they are streamed "
-                                 "in over the injection link every step"),
-            Option("same", "about the same",
-                   misconception="both are memory-bound, so they run alike: what matters is "
-                                 "which memory feeds the weights, and how fast")),
-            key=faster),
-        FunctionItem("crossover_fn",
-                     "`crossover_batch(layer_weight_bytes, peak_flops, "
-                     "injection_bandwidth, flops_per_sequence)` returning B* in"
-                     " sequences (bytes, FLOP/s, bytes/s and FLOPs per sequence"
-                     " per layer)",
-                     reference=crossover_batch,
-                     arguments={"layer_weight_bytes": FloatRange(1e6, 1e11),
-                                "peak_flops": FloatRange(1e12, 1e17),
-                                "injection_bandwidth": FloatRange(1e9, 1e13),
-                                "flops_per_sequence": FloatRange(1e6, 1e14)},
-                     tolerance=Relative(rtol=1e-6),
-                     variable="crossover_batch"),
-        NumericItem("decode_bstar",
-                    "B* for decode on the wafer", unit="",
-                    key=lambda s: wafer_decode(s).crossover_batch, tolerance=Banded(),
-                    hint="sequences"),
-        NumericItem("sram_ceiling",
-                    "the largest decode batch that fits in SRAM", unit="",
-                    key=lambda s: wafer_decode(s).sram_max_batch, tolerance=Banded(),
-                    hint="sequences"),
-        ChoiceItem("decode_reachable",
-                   "Can a decode batch on the wafer reach B*?", options=(
-            Option("no", "no",
-                   why="SRAM runs out of room for KV caches long before the batch gets near B*, so weight streaming binds at every batch that fits"),
-            Option("yes", "yes",
-                   misconception="40 GB of SRAM holds any batch: every sequence keeps its KV "
-                                 "cache on the wafer, and B* asks for far more sequences "
-                                 "than that room holds")),
-            key=lambda s: yes_no(wafer_decode(s).crossover_reachable)),
-        NumericItem("prefill_bstar",
-                    "B* for the prefill of prompts of your scenario's length "
-                    "(in prompts per step)", unit="",
-                    key=lambda s: wafer_prefill(s).crossover_batch, tolerance=Banded(),
-                    hint="prompts per step"),
-        ChoiceItem("prefill_reachable",
-                   "Can a prefill batch on the wafer reach B*?", options=(
-            Option("yes", "yes",
-                   why="each prompt brings its length in tokens of FLOPs per streamed weight, so B* drops by that factor and SRAM holds that many prompts",
-                   misconception="B* falls by the prompt length in prefill, so it is always "
-                                 "reachable: each prompt also keeps that many tokens of KV in "
-                                 "SRAM, so the ceiling falls too, and a big model leaves "
-                                 "little room"),
-            Option("no", "no",
-                   why="B* drops by the prompt length, but each prompt's KV and activations also grow with it, and SRAM cannot hold B* prompts",
-                   misconception="prefill is stuck behind the same wall as decode: each "
-                                 "prompt brings its length in tokens of FLOPs per streamed "
-                                 "weight, so B* falls by that factor")),
-            key=lambda s: yes_no(wafer_prefill(s).crossover_reachable)),
+                   why="the weights stream over one injection link, far narrower than 8 HBM "
+                       "stacks",
+                   misconception="GPUs always win at decode: once the weights sit in SRAM "
+                                 "the wafers are far faster")),
+            key=faster, working=_working_faster),
     ))
