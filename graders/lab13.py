@@ -120,7 +120,7 @@ LAB = LabSpec(
                    why="compute binds on both sides: the step waits on FLOPs",
                    misconception="the FLOPs always set the speedup: only when compute binds "
                                  "on both sides"),
-            Option("between", "neither: it lies between",
+            Option("between", "between the two ratios",
                    why="the wall shifts between A and B, so A's time and B's come from "
                        "different bounds",
                    misconception="a shift of wall is rare: it happens whenever A and B sit on "
