@@ -105,8 +105,10 @@ def init_course(directory: str | Path, *, solutions: str | Path | None = None,
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
             shutil.copyfile(sources / f"{lab}.ipynb", target)
-    with _scripts_on_path(), Gradebook(f"sqlite:///{root / 'gradebook.db'}",
-                                       course_id) as gradebook:
+    from mlsysim_lab.course.gradebook_sync import course_directory
+
+    coursedir = course_directory(root)   # the configuration's database (SQLite by default)
+    with _scripts_on_path(), Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
         for lab in chosen:
             gradebook.update_or_create_assignment(lab)
     return chosen

@@ -1,0 +1,95 @@
+"""Grading a class on a Dask cluster gives exactly what grading it on this machine gives:
+the same gradebook scores and the same CSV; a submission that kills its grading worker
+is retried and then reported, never lost, and costs no other student anything."""
+
+import csv
+import shutil
+
+import nbformat
+import pytest
+
+from mlsysim_lab.course import grade_report, init_course, nbgrader
+from test_nbgrader_e2e import SOLUTIONS, WRONG, _scores, source_notebook, with_answers
+
+distributed = pytest.importorskip("distributed")
+
+#: Kills the grading worker: the process that started its kernel (or the kernel zygote's).
+KILL_GRADER = ("import os, signal\n"
+               "pid = os.getppid()\n"
+               "if b'zygote' in open(f'/proc/{pid}/cmdline', 'rb').read():\n"
+               "    pid = int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+               "os.kill(pid, signal.SIGKILL)\n")
+CLASS = {
+    "ada": dict(SOLUTIONS),
+    "bob": {**SOLUTIONS, "decode_ms": "decode_ms = 1.5 * step.latency_s * 1e3",
+            "regime": WRONG["regime"]},
+    "cy": dict(WRONG),
+    "dee": {},
+    "killer": {**SOLUTIONS, "intensity": KILL_GRADER + SOLUTIONS["intensity"]},
+}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    solutions = tmp_path_factory.mktemp("solutions")
+    nbformat.write(source_notebook(), solutions / "sample.ipynb")
+    init_course(root, solutions=solutions, timeout=20)
+    assert nbgrader(root, "generate_assignment", "sample", "--force").returncode == 0
+    release = nbformat.read(root / "release" / "sample" / "sample.ipynb", as_version=4)
+    for student, answers in CLASS.items():
+        folder = root / "submitted" / student / "sample"
+        folder.mkdir(parents=True)
+        nbformat.write(with_answers(release, answers), folder / "sample.ipynb")
+    return root
+
+
+def _graded(course, target, **where):
+    shutil.copytree(course, target)
+    report = grade_report(target, "sample", target / "grades.csv", **where)
+    with (target / "grades.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    return report, rows, _scores(target)
+
+
+@pytest.fixture(scope="module")
+def both(course, tmp_path_factory):
+    from distributed import LocalCluster
+
+    local = _graded(course, tmp_path_factory.mktemp("local") / "course", workers=2)
+    import dask
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         scheduler_port=0, dashboard_address=None) as cluster:
+        remote = _graded(course, tmp_path_factory.mktemp("cluster") / "course",
+                         cluster=cluster.scheduler_address)
+    return local, remote
+
+
+def _without_reasons(rows):
+    return [{**row, "reason": ""} if row["status"] == "failed" else row for row in rows]
+
+
+def test_the_cluster_gives_the_same_gradebook_and_csv(both):
+    (_, local_rows, local_scores), (_, remote_rows, remote_scores) = both
+    assert remote_scores == local_scores
+    assert local_scores["ada"] == 7 and local_scores["bob"] == 5 and local_scores["cy"] == 0
+    assert _without_reasons(remote_rows) == _without_reasons(local_rows)
+    assert {row["student"] for row in remote_rows} == set(CLASS)
+
+
+def test_a_submission_that_kills_its_worker_is_reported_not_lost(both):
+    (local, local_rows, _), (remote, remote_rows, _) = both
+    for report, rows, died in ((local, local_rows, "worker died"),
+                               (remote, remote_rows, "KilledWorker")):
+        assert set(report.failures) == {"killer"}
+        assert died in report.failures["killer"]
+        assert [row["status"] for row in rows if row["student"] == "killer"] == ["failed"]
+        assert sum(row["status"] == "graded" for row in rows) == 4 * 4   # 4 items each
+
+
+def test_an_unreachable_cluster_is_a_clear_error(course, tmp_path):
+    with pytest.raises(RuntimeError, match="no Dask scheduler answers"):
+        grade_report(course, "sample", tmp_path / "grades.csv",
+                     cluster="tcp://127.0.0.1:9")
