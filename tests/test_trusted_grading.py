@@ -168,7 +168,10 @@ def test_a_fraction_typed_as_a_percentage_gets_a_hint():
     ("decode_ms = 4.8", False), ("decode_ms = 2 * 8e9 / 3.35e12 * 1e3", False),
     ("decode_ms = round(math.sqrt(2) * 3, 2)", False),
     ("decode_ms = step.latency_s * 1e3", True), ("x = decode_step(m, g).latency_s", True),
-    ("from mlsysim_lab import catalog\nx = 1", True)])
+    ("from mlsysim_lab import catalog\nx = 1", True),
+    ("ridge = gpu.peak('fp16') / gpu.memory_bandwidth", False),
+    ("t = 6 * model.total_params * lab.scenario['tokens']", False),
+    ("x = training_pipeline().run(**inputs)['energy_mwh']", True)])
 def test_answers_computed_with_code_are_recognised(source, computed):
     assert computed_with_code(source) is computed
 

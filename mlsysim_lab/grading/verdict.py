@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Sequence
 
@@ -99,8 +100,10 @@ class SubmissionVerdict:
 
 
 def computed_with_code(source: str) -> bool:
-    """Whether an answer cell computes its value with calls beyond arithmetic (the
-    package, a variable's attribute), rather than writing the estimate down."""
+    """Whether an answer cell takes its value from the package's solvers (imports, calls
+    of functions, results' fields such as ``step.latency_s``) rather than doing arithmetic
+    on the figures the notebook printed (datasheet fields and methods of the zoo's specs,
+    ``gpu.peak('fp16') / gpu.memory_bandwidth``, and the scenario, ``lab.scenario``)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -110,7 +113,8 @@ def computed_with_code(source: str) -> bool:
             root = node
             while isinstance(root, ast.Attribute):
                 root = root.value
-            if not (isinstance(root, ast.Name) and root.id in _HAND_TOOLS):
+            if not (isinstance(root, ast.Name) and root.id in _HAND_TOOLS
+                    or node.attr in _datasheet_names()):
                 return True
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name)
                                                and node.func.id in _HAND_TOOLS):
@@ -119,6 +123,19 @@ def computed_with_code(source: str) -> bool:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=1)
+def _datasheet_names() -> frozenset[str]:
+    """Fields and methods of the zoo's spec classes: reading them is reading a datasheet."""
+    from mlsysim_lab import catalog
+    from mlsysim_lab.catalog.models import TransformerSpec
+
+    specs = (catalog.Accelerator, catalog.Assumption, catalog.Cluster, catalog.Fabric,
+             catalog.Node, catalog.Region, catalog.StorageTier, catalog.ModelSpec,
+             catalog.ConvNetSpec, TransformerSpec)
+    return frozenset(name for spec in specs for name in (*dir(spec), *spec.model_fields)
+                     if not name.startswith("_")) | {"scenario"}
 
 
 def _prediction(lab: LabSpec, item: Item, evidence: Evidence, ledger: Ledger,
