@@ -8,6 +8,7 @@ from mlsysim_lab.grading import (Banded, Choice, ChoiceItem, Count, FloatRange, 
 from mlsysim_lab.walls.algorithm.reasoning import reasoning_cost
 from mlsysim_lab.walls.node import prefill
 from mlsysim_lab.walls.ops.cost import HOURS_PER_YEAR, replicas_needed, usd_per_million_tokens
+from mlsysim_lab.walls.ops.tenancy import shared_cluster_wait
 
 #: The deployment: Llama 3.1 70B, 8-way tensor parallel on one DGX H100 per replica.
 MODEL, NODE = "llama-3.1-70b", "dgx-h100"
@@ -74,6 +75,21 @@ def annual_cost_usd(s, steps: int = DEEP) -> float:
     return replicas(s, steps) * catalog.get_node(NODE).cloud_price_per_hour * HOURS_PER_YEAR
 
 
+def shared_fleet(s):
+    """Your K = 16 fleet shared with a neighbour tenant whose requests (as long as yours)
+    add their share of your rate, with no replica added: an M/M/c queue (wall 20)."""
+    rate = s["qps"] * (1 + s["neighbour"] / 100.0)
+    return shared_cluster_wait(rate, latency_s(s, DEEP), replicas(s))
+
+
+def _working_tenant(s) -> str:
+    q = shared_fleet(s)
+    rate = s["qps"] * (1 + s["neighbour"] / 100.0)
+    verdict = "a steady state" if q.stable else "no steady state: the queue grows without bound"
+    return (f"{rate:.3g} requests/s x {latency_s(s, DEEP):.3g} s / {replicas(s)} replicas = "
+            f"{q.utilisation * 100:.3g} %: {verdict}")
+
+
 def gpu_seconds(s, model: str, devices: int) -> float:
     return float(request(s, DEEP, model, devices).latency_s) * devices
 
@@ -124,13 +140,14 @@ def _working_cascade(s) -> str:
 LAB = LabSpec(
     id="lab08", title="The $9M Question",
     question="How much does chain-of-thought reasoning cost?",
-    level="intermediate", walls=(13, 4, 19),
+    level="intermediate", walls=(13, 4, 19, 20),
     paths={"engineer": 5},
     scenario={"qps": Choice(values=(0.5, 1.0, 2.0), default=1.0),
               "tokens_per_step": Choice(values=(128, 256, 512), default=256),
               "prompt": Choice(values=(2048, 65536), default=2048),
               "answer": Choice(values=(64, 256, 1024), default=256),
-              "escalated": Choice(values=(15, 50, 75), default=15)},
+              "escalated": Choice(values=(15, 50, 75), default=15),
+              "neighbour": Choice(values=(15, 50), default=15)},
     goals=("Time a request that reasons in K steps, and see why its cost grows more slowly "
            "than K.",
            "Size a fleet from the offered load (Little's law) and turn it into an annual bill.",
@@ -174,6 +191,12 @@ LAB = LabSpec(
         NumericItem("annual_cost_k16", "the annual on-demand cloud bill of that fleet",
                     unit="MUSD", key=lambda s: annual_cost_usd(s) / 1e6, tolerance=Banded(),
                     hint="millions of USD", working=_working_cost),
+        NumericItem("shared_utilisation",
+                    "the utilisation of that fleet once a neighbour tenant shares it, adding "
+                    "your neighbour share of your request rate (requests as long as yours), "
+                    "with no replica added", unit="%",
+                    key=lambda s: shared_fleet(s).utilisation * 100.0, tolerance=Banded(),
+                    working=_working_tenant),
         NumericItem("cascade_share",
                     "the cost of a cascade (every sixteen-step request on Llama 3.1 8B on one "
                     "H100 first, your escalated share again on the 70B) as a share of the 70B "

@@ -29,13 +29,16 @@ from mlsysim_lab.walls.algorithm.reasoning import reasoning_cost
 from mlsysim_lab.walls.node import decode_step, prefill
 from mlsysim_lab.walls.node.queueing import mmc_queue
 from mlsysim_lab.walls.ops.cost import HOURS_PER_YEAR, replicas_needed
+from mlsysim_lab.walls.ops.tenancy import shared_cluster_wait
 from mlsysim_lab.widgets.plots import sweep_figure
 import numpy as np
 node = catalog.get_node('dgx-h100')
-gpu, devices, price = catalog.get_hardware(node.accelerator), node.accelerators, node.cloud_price_per_hour
+gpu, devices = catalog.get_hardware(node.accelerator), node.accelerators
+price = node.cloud_price_per_hour
 model, small = catalog.get_model('llama-3.1-70b'), catalog.get_model('llama-3.1-8b')
 qps, tokens_per_step = lab.scenario['qps'], lab.scenario['tokens_per_step']
-prompt, answer, escalated = lab.scenario['prompt'], lab.scenario['answer'], lab.scenario['escalated']
+prompt, answer = lab.scenario['prompt'], lab.scenario['answer']
+escalated, neighbour = lab.scenario['escalated'], lab.scenario['neighbour']
 ttft_s = prefill(model, gpu, prompt_tokens=prompt, devices=devices).latency_s
 token_s = decode_step(model, gpu, context=prompt, devices=devices).latency_s
 small_ttft_s = prefill(small, gpu, prompt_tokens=prompt).latency_s
@@ -45,7 +48,8 @@ print(f"{model.name} on it: prefill of your {prompt:,}-token prompt {ttft_s:.3f}
       f"generated token {token_s * 1e3:.2f} ms (at that context).")
 print(f"{small.name} on one {gpu.name} (${price / devices:.2f} per hour): prefill "
       f"{small_ttft_s:.3f} s, one token {small_token_s * 1e3:.2f} ms.")
-print(f"Traffic: {qps} requests/s; K steps of {tokens_per_step} tokens, a {answer}-token answer.")
+print(f"Traffic: {qps} requests/s; K steps of {tokens_per_step} tokens, a {answer}-token answer; "
+      f"a neighbour tenant would add {neighbour} % to it.")
 """
 
 LATENCY = """
@@ -70,6 +74,10 @@ for c in (fleet - 2, fleet, fleet + 2):
     q = mmc_queue(qps, latency, c)
     p99 = f'{q.percentile_latency_s:17.1f}' if q.stable else f'{"no steady state":>17s}'
     print(f'{c:9d} {q.utilisation:13.2f} {q.probability_of_wait:9.2f} {p99}')
+shared = shared_cluster_wait(qps * (1 + neighbour / 100), latency, fleet)
+print(f'Shared with the neighbour: utilisation {shared.utilisation:.0%}; ' + (
+      f'a request waits {shared.mean_wait_s:.1f} s on average before it starts'
+      if shared.stable else 'no steady state: the queue grows until replicas are added'))
 ks = np.arange(1, 25)
 t = reasoning_cost(model, gpu, steps=ks, tokens_per_step=tokens_per_step, prompt_tokens=prompt,
                    answer_tokens=answer, devices=devices).latency_s
@@ -113,6 +121,11 @@ def build():
                    "replicas_k16 = int(np.ceil(qps * latency_k16 / 0.8))", 2),
         *L.predict(LAB, "annual_cost_k16",
                    "annual_cost_k16 = replicas_k16 * price * HOURS_PER_YEAR / 1e6", 1),
+        *L.text("A second tenant now shares the fleet (wall 20: multi-tenancy): its requests "
+                "are as long as yours and add your `neighbour` share to the request rate."),
+        *L.predict(LAB, "shared_utilisation",
+                   "shared_utilisation = (100 * qps * (1 + neighbour / 100) * latency_k16\n"
+                   "                      / replicas_k16)", 2),
         *L.text("## 3. A cascade\n\nEvery request goes to Llama 3.1 8B on one H100 first; a "
                 "verifier sends your escalated share again, whole, to the 70B. Both are "
                 "billed per GPU-hour at the same price."),
