@@ -17,9 +17,9 @@ t_\\text{cpu} = \\frac{B}{W r}, \\qquad t_\\text{io} = \\frac{B s}{\\text{BW} / 
 t_\\text{io})}.$$
 
 Backward costs twice the forward pass, hence the 3. $e$ is the fraction of the dense peak
-the step reaches: published ResNet-50 training runs reach 20-27 % (NVIDIA Deep Learning
-Examples: 2,470 images/s on one A100, 61 of its 312 TFLOP/s), not 100 %. $B$ is the batch,
-$W$ the CPU workers, $r$ the JPEGs one core decodes per second, $s$ the bytes per image.
+the step reaches, far below 100 % in published ResNet-50 runs (printed below). $B$ is the
+batch, $W$ the CPU workers, $r$ the JPEGs one core decodes per second, $s$ the bytes per
+image.
 """
 
 SETUP = """
@@ -31,6 +31,7 @@ from mlsysim_lab.walls.node import Efficiency
 from mlsysim_lab.widgets.plots import sweep_figure
 hw, batch, workers = lab.scenario['hardware'], lab.scenario['batch'], lab.scenario['workers']
 eff = lab.scenario['efficiency']
+published = catalog.get_assumption('resnet50-training-efficiency')
 achieved = Efficiency(compute_efficiency=eff)
 gpu, model = catalog.get_hardware(hw), catalog.get_model('resnet-50')
 rate = catalog.get_assumption('jpeg-decode-rate-per-core')
@@ -38,7 +39,8 @@ sample = catalog.get_assumption('imagenet-bytes-per-sample')
 nvme, store = catalog.get_storage('local-nvme'), catalog.get_storage('object-store')
 # the node whose GPUs share the remote link (the zoo has no V100 server: a DGX A100 stands in)
 node = catalog.get_node({'a100': 'dgx-a100', 'v100': 'dgx-a100', 'h100': 'dgx-h100'}[hw])
-print(f"GPU {gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 peak, training reaches e = {eff:.0%} of it")
+print(f"GPU {gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 peak; your training step reaches e = {eff:.3g} of it")
+print(f"  (published ResNet-50 runs: {published.low:.0%} to {published.high:.0%}; {published.citation('value')})")
 print(f"ResNet-50: {model.published_macs / 1e9:.2f} GMAC per image (forward)")
 print(f"CPU: {rate.value:.0f} JPEGs/s per core, {workers} workers; {sample.value / 1e3:.0f} kB per JPEG")
 print(f"storage: {nvme.name} {nvme.read_bandwidth / 1e9:.2f} GB/s; {store.name} "
@@ -50,6 +52,7 @@ def build():
     blocks = [
         *L.intro(LAB, RECAP),
         *L.setup(LAB, SETUP),
+        *L.text("## 1. Data on the local drive"),
         *L.predict(LAB, "gpu_step",
                    "gpu_step = 3 * 2 * model.published_macs * batch / (eff * gpu.peak('fp16'))", 2),
         *L.predict(LAB, "binding",
@@ -61,15 +64,16 @@ def build():
                    "utilisation = 100 * gpu_step / max(gpu_step, t_cpu, t_io)", 2),
         *L.code(LAB, "verify-step",
                 "r = input_pipeline('resnet-50', gpu, batch=batch, workers=workers, efficiency=achieved)\n"
-                "print(f'GPU {r.accelerator_s * 1e3:.1f} ms, CPU {r.preprocessing_s * 1e3:.1f} ms, '\n"
-                "      f'storage {r.storage_s * 1e3:.1f} ms: bound by {r.binding_wall}')\n"
+                "stage = {'gpu': r.accelerator_s, 'cpu': r.preprocessing_s, 'storage': r.storage_s}\n"
+                "print(', '.join(f'{k} {t * 1e3:.1f} ms' for k, t in stage.items())\n"
+                "      + f': {max(stage, key=stage.get)} binds ({r.binding_wall})')\n"
                 "for other in ('v100', 'a100', 'h100'):   # the same CPU side, another GPU\n"
                 "    o = input_pipeline('resnet-50', other, batch=batch, workers=workers, efficiency=achieved)\n"
                 "    print(f'  {other}: step {o.step_s * 1e3:6.1f} ms, utilisation {o.utilisation:4.0%}')"),
         *L.text("A CPU-bound step does not shorten on a faster GPU: that GPU only idles longer."),
         *L.predict(LAB, "workers_needed",
                    "workers_needed = math.ceil(batch / (gpu_step * rate.value))", 2),
-        *L.text("## Shared remote storage"),
+        *L.text("## 2. Shared remote storage"),
         *L.predict(LAB, "remote_binding",
                    "t_remote = batch * sample.value / (store.read_bandwidth / node.accelerators)\n"
                    "remote_binding = 'storage' if t_remote > gpu_step else 'gpu'", 1),
@@ -84,7 +88,7 @@ def build():
                 "    curves[tier] = 100 * t.utilisation\n"
                 "fig = sweep_figure(w, curves, xlabel='CPU workers', ylabel='GPU utilisation (%)',\n"
                 "                   title=f'ResNet-50 training on {gpu.name}, batch {batch}',\n"
-                "                   marks=[(f'{needed:.0f} needed', needed)])\n"
+                "                   marks=[('workers needed', needed)])\n"
                 "plt.show()"),
         *L.text("A curve that levels off below 100 % is a storage stall no worker fixes."),
         *L.summary(LAB, "The step is as slow as its slowest stage. Compute the GPU's share from "

@@ -124,6 +124,21 @@ references.register(
                       "validation set (img/s): pillow 360-726 across five 16-vCPU cloud CPUs "
                       "(577 on Intel Xeon Platinum 8581C); fastest decoders 456-864",
               url="https://arxiv.org/abs/2605.08731"),
+    Reference(key="nvidia-dle-resnet50-pytorch-training", title="NVIDIA Deep Learning "
+              "Examples: ResNet50 v1.5 for PyTorch, training performance",
+              publisher="NVIDIA on GitHub", year=2021,
+              locator="README, Training performance results (pytorch-21.03 NGC container), "
+                      "NVIDIA DGX A100 (8x A100 80GB): 1 GPU, mixed precision, 2,470 img/s",
+              url="https://github.com/NVIDIA/DeepLearningExamples/blob/master/PyTorch/"
+                  "Classification/ConvNets/resnet50v1.5/README.md"),
+    Reference(key="nvidia-dle-resnet50-mxnet-training", title="NVIDIA Deep Learning "
+              "Examples: ResNet50 v1.5 for MXNet, training performance",
+              publisher="NVIDIA on GitHub", year=2021,
+              locator="README, Training performance results (mxnet-20.12-py3 NGC container, "
+                      "total IPS, data + compute), NVIDIA DGX-1 (8x V100 16GB): 1 GPU, mixed "
+                      "precision, batch 192, 1,376 img/s",
+              url="https://github.com/NVIDIA/DeepLearningExamples/blob/master/MxNet/"
+                  "Classification/RN50v1.5/README.md"),
     Reference(key="imagenet-download-2012", title="ImageNet Large Scale Visual Recognition "
               "Challenge 2012 (ILSVRC2012): download page",
               publisher="image-net.org (Stanford / Princeton)", year=2012,
@@ -317,6 +332,24 @@ IMAGENET_BYTES_PER_SAMPLE = Assumption(
                 "1,000 per-class inner archives) are under 1% of the total.",
     sources={"value": "imagenet-download-2012"})
 
+# ResNet-50 training at 3 forward passes per image (backward = 2 forwards) of 4.09 GMAC
+# (torchvision), 2 FLOPs per MAC: 24.5 GFLOP per image.
+_RESNET50_TRAIN_FLOP = 3 * 2 * 4.09e9
+
+RESNET50_TRAINING_EFFICIENCY = Assumption(
+    id="resnet50-training-efficiency", name="Fraction of the dense FP16 peak a ResNet-50 "
+    "training step reaches on one GPU", value=0.2, unit="", low=0.2,
+    high=round(1_376 * _RESNET50_TRAIN_FLOP / 125e12, 2),
+    description="NVIDIA Deep Learning Examples, ResNet50 v1.5, single-GPU mixed-precision "
+                "training throughput: PyTorch (pytorch-21.03 NGC) 2,470 img/s on one A100 "
+                "80GB, 2,470 x 3 x 2 x 4.09 GMAC = 60.6 TFLOP/s of its 312 dense FP16 peak, "
+                "19.4 %, rounded to 20 % (the value and the low end); MXNet (mxnet-20.12 "
+                "NGC, batch 192, data loading included) 1,376 img/s on one V100 16GB, "
+                "33.8 TFLOP/s of 125, 27 % (the high end). Forward + backward = 3 forward "
+                "passes; the step's data loading is assumed fully overlapped.",
+    sources={"value": "nvidia-dle-resnet50-pytorch-training",
+             "high": "nvidia-dle-resnet50-mxnet-training"})
+
 _OPT_NODES, _OPT_HOURS, _OPT_HOSTS_CYCLED = 992 // 8, 60 * 24, 100
 _LLAMA3_PER_NODE_HOUR = _UNEXPECTED / (_NODES * _HOURS)
 
@@ -378,4 +411,5 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
     FAILURE_RATE_SPREAD,
     HOST_POWER_RATIO,
     HARDWARE_UTILISATION,
+    RESNET50_TRAINING_EFFICIENCY,
 )
