@@ -87,11 +87,14 @@ WALLS = (
            misconception="a wafer's PFLOP/s always bind: a model that does not fit the SRAM "
                          "waits on the injection link, far slower than the compute"),
     Option(names.BANDWIDTH, "SRAM bandwidth",
-           misconception="decode is memory-bound on every device: 20 PB/s of SRAM reads "
-                         "each layer faster than its region computes it"),
+           why="a mixture of experts at this batch touches nearly every expert, so each "
+               "sequence passes more weight bytes than its active FLOPs can hide",
+           misconception="decode is memory-bound on every device: at 20 PB/s each layer's "
+                         "region reads its weights faster than it computes"),
     Option(names.COMMUNICATION, "links between wafers",
+           why="the activations crossing the wafer boundaries take longer than the layers",
            misconception="splitting across wafers makes the links bind: only one token's "
-                         "activations cross each boundary per sequence"),
+                         "activations per sequence cross each boundary"),
 )
 
 LAB = LabSpec(
