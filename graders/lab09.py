@@ -151,7 +151,7 @@ LAB = LabSpec(
         NumericItem("bw_decode",
                     "the elasticity d ln T / d ln BW of your decode step on the A100 "
                     "(your runtime, batch and context)", unit="",
-                    key=bandwidth_elasticity, tolerance=Absolute(atol=0.05), positive=False,
+                    key=bandwidth_elasticity, tolerance=Absolute(atol=0.03), positive=False,
                     hint="a signed number", working=_bw_working),
         ChoiceItem("catalog_flops",
                    f"The catalog quotes d ln T / d ln BW = {CATALOG_BW} and d ln T / d ln "
