@@ -3,7 +3,8 @@ notebook, so each lab's stated minutes (in its spec) can be checked against what
 
 The estimate adds up, for what the notebook contains:
 
-- reading: every markdown cell at :data:`READING_WPM` words per minute (technical prose
+- reading: every markdown cell (and the summary's locked cell) at :data:`READING_WPM`
+  words per minute (technical prose
   read closely, about 60 % of the 240 wpm typical of adult silent reading; Brysbaert,
   J. Memory and Language 109, 2019);
 - each numeric prediction :data:`NUMERIC_MIN` minutes (find the figures, do the napkin
@@ -46,6 +47,8 @@ def estimated_minutes(notebook: Any, lab: LabSpec) -> float:
                         else REVEAL_MIN + (CHOICE_MIN if item.choices else NUMERIC_MIN))
         elif role in ("test", "reveal"):
             continue
+        elif role == "summary":      # a locked cell that shows its text: reading
+            minutes += len(cell.source.split()) / READING_WPM
         else:
             minutes += EXPLORE_MIN
     return minutes
