@@ -8,9 +8,8 @@ from mlsysim_lab.course import blocks as L
 LAB = "lab06"
 
 RECAP = """
-A 70B model trains on a grid of **TP x PP x DP** GPUs: tensor parallelism (TP) splits
-each layer across one node's NVLink, pipeline parallelism (PP) splits the layers into
-stages, data parallelism (DP) runs replicas that **all-reduce their gradients**. A ring
+A 70B model trains on **TP x PP x DP** GPUs: TP splits each layer over a node's NVLink,
+PP splits the layers into stages, DP replicas **all-reduce their gradients**. A ring
 all-reduce of $n$ bytes over $p$ peers takes (Patarasuk & Yuan, JPDC 2009)
 
 $$t = \\frac{2(p-1)}{p}\\,\\frac{n}{B} + 2(p-1)\\,\\alpha .$$
@@ -26,7 +25,7 @@ import numpy as np
 from mlsysim_lab import catalog
 from mlsysim_lab.walls.fleet.collectives import ring_allreduce_bytes
 from mlsysim_lab.walls.fleet.parallelism import GRADIENT_BYTES, training_step
-from mlsysim_lab.walls.fleet.reliability import cluster_mtbf_s, training_reliability
+from mlsysim_lab.walls.fleet.reliability import checkpoint_bytes, cluster_mtbf_s, training_reliability
 from mlsysim_lab.widgets.plots import sweep_figure
 model, node = catalog.get_model('llama-3-70b'), catalog.get_node('dgx-h100')
 ib = catalog.get_fabric(node.scale_out_fabric)
@@ -43,6 +42,10 @@ print(f"{gpus} GPUs = {gpus // tp} x {node.name}: TP {tp} x PP {pp} x DP {dp}")
 print(f"between nodes: {ib.name}, {ib.bandwidth / 1e9:.0f} GB/s per direction per GPU, alpha {ib.latency * 1e6:.1f} us")
 print(f"fleet '{lab.scenario['fleet']}': {gpu_rate:.3g} GPU failures per GPU-hour, "
       f"{node_rate:.3g} other failures per node-hour")
+print(f"  = Llama 3's x {fleet:.2f}; OPT-175B's fleet failed {spread.high:.2f}x as often per node. Sources:")
+print(f"  {catalog.get_assumption('failure-rate-per-gpu').citation('value')}")
+opt = catalog.references.get(spread.sources['high'])
+print(f"  {opt.publisher} ({opt.year}). {opt.title} <{opt.url}>")
 """
 
 BREAKDOWN = """
@@ -56,14 +59,14 @@ print('GB each GPU sends, by DP peers: ' + ', '.join(
 """
 
 SCALING_PLOT = """
-replicas = 2 ** np.arange(0, int(np.log2(4 * gpus // (tp * pp))) + 1)
+replicas = 2 ** np.arange(0, int(np.log2(4 * dp)) + 1)
 sweep = training_step(model, node, tp=tp, pp=pp, dp=replicas, global_batch=global_batch)
-fig = sweep_figure(tp * pp * replicas,
+fig = sweep_figure(replicas,
                    {'scaling efficiency': 100 * sweep.scaling_efficiency,
                     'bubble': 100 * sweep.bubble_s / sweep.step_s,
                     'DP all-reduce': 100 * sweep.dp_comm_s / sweep.step_s},
-                   xlabel='GPUs', ylabel='% of the step', logx=True,
-                   marks=[('your cluster', gpus), ('4x', 4 * gpus)],
+                   xlabel=f'DP replicas (x {tp * pp} GPUs each)', ylabel='% of the step', logx=True,
+                   marks=[('your cluster', dp), ('4x', 4 * dp)],
                    title=f'{model.name}, TP {tp} x PP {pp}, global batch {global_batch}')
 plt.show()
 """
@@ -73,10 +76,12 @@ for name, factor in (('llama-3', spread.low), ('opt-175b', spread.high)):
     m = cluster_mtbf_s(1024, 1024 // tp,
                        gpu_failure_rate=factor * catalog.get_assumption('failure-rate-per-gpu').value,
                        node_failure_rate=factor * catalog.get_assumption('failure-rate-per-node').value)
-    print(f'{name} fleet: MTBF {m / 3600:.1f} h at 1,024 GPUs')
+    print(f"{name} fleet: MTBF {m / 3600:.1f} h at 1,024 GPUs; the rule's 20 h implies {m / 3600 / 20:.2f}x its rates")
 run = training_reliability(model, gpus, gpus_per_node=tp, gpu_failure_rate=gpu_rate,
-                           node_failure_rate=node_rate)
-print(f'your cluster loses {run.lost_fraction:.2%} of its wall-clock to checkpoints, rework and '
+                           node_failure_rate=node_rate, storage='checkpoint-store')
+print(f"checkpoint {checkpoint_bytes(model) / 1e9:.0f} GB: {run.checkpoint_s:.1f} s at your {gpus // tp} nodes' "
+      f"share of the checkpoint store, every {run.interval_s / 60:.0f} min (Young-Daly); restart {run.restart_s:.0f} s")
+print(f'your cluster loses {run.lost_fraction:.1%} of its wall-clock to checkpoints, rework and '
       f'restarts, against {1 - float(step.scaling_efficiency):.0%} of every step to communication and the bubble')
 """
 
@@ -97,19 +102,14 @@ def build():
                    "rest = (step.tp_comm_s + step.pp_comm_s) / 4 + step.dp_comm_s   # the all-reduce stays\n"
                    "efficiency_4x = 100 * c / (c + bubble + rest)", 2),
         *L.code(LAB, "scaling-plot", SCALING_PLOT),
-        *L.text("## Failures\n\nThe rates above come from published fleets: Llama 3 "
-                "(419 unexpected interruptions in 54 days on 16,384 H100) and OPT-175B "
-                "(about 3.5x as many per node)."),
+        *L.text("## Failures"),
         *L.predict(LAB, "mtbf", "mtbf = 1 / (gpus * gpu_rate + gpus // tp * node_rate)", 2),
-        *L.predict(LAB, "catalog_mtbf",
-                   "at_1024 = 1 / (1024 * gpu_rate + 1024 // tp * node_rate)\n"
-                   "catalog_mtbf = 'longer' if at_1024 > 20 else 'shorter'", 1),
+        *L.predict(LAB, "rule_rate",
+                   "at_1024 = 1 / (1024 * gpu_rate + 1024 // tp * node_rate)   # hours\n"
+                   "rule_rate = at_1024 / 20", 2),
         *L.code(LAB, "failures", FAILURES),
-        *L.text("The rule of thumb's 20 h at 1,024 GPUs sits between the two published "
-                "fleets (printed above): a cluster's MTBF is set by its fleet's measured "
-                "failure rates, which differ by 3.5x between runs, not by one constant. "
-                "Either way, with checkpoints at the Young-Daly interval, failures cost far "
-                "less wall-clock than communication at this scale."),
+        *L.text("Quote an MTBF from a fleet's measured rates, not a rule. At the Young-Daly "
+                "interval, failures cost far less than communication."),
         *L.summary(LAB, "Communication and synchronization bind across nodes: the gradient "
                    "all-reduce does not shrink as GPUs are added, while at a fixed global "
                    "batch each GPU's compute does and the pipeline bubble grows. Reliability "
