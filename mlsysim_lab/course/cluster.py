@@ -4,8 +4,9 @@ for a class that outgrows one machine.
 Each submission is one Dask task, :func:`.jobs.grade_submission`, on any worker with this
 package installed: the worker grades it in its own throw-away course folder, exactly as a
 local worker does, and returns the autograded files. The assignment's template (config,
-cells, source files) is one task whose result each worker fetches once. Only the coordinator, the process that
-called :func:`run_on_cluster`, writes ``autograded/`` and the gradebook.
+cells, source files) is one task whose result each worker fetches once. Only the
+coordinator, the process that called :func:`run_on_cluster`, writes ``autograded/`` and
+the gradebook.
 
 A worker that dies mid-task is the scheduler's to handle: it reschedules the task on
 another worker, and after ``distributed.scheduler.allowed-failures`` deaths (default 3)

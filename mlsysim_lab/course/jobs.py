@@ -95,7 +95,10 @@ def grade_submission(template: Template, submission: Submission) -> Outcome:
         write_folder(root / "submitted" / submission.student / template.assignment,
                      submission.files)
         log, text = _capturing_log()
-        zygote(kernel_environment(None))
+        try:
+            zygote(kernel_environment(None))
+        except RuntimeError as error:   # grade with kernels started the usual way
+            log.warning("%s", error)
         outcome = Outcome(submission.student, worker=f"{os.uname().nodename}:{os.getpid()}")
         try:
             _autograde(root, template, submission.student, log)
@@ -103,8 +106,9 @@ def grade_submission(template: Template, submission: Submission) -> Outcome:
             outcome.error = f"{type(error).__name__}: {error}"
         dest = root / "autograded" / submission.student / template.assignment
         if outcome.error is None and dest.is_dir():
-            outcome.files = {p.relative_to(dest).as_posix(): (p.read_bytes(), p.stat().st_mode & 0o777)
-                             for p in sorted(dest.rglob("*")) if p.is_file()}
+            outcome.files = {path.relative_to(dest).as_posix():
+                             (path.read_bytes(), path.stat().st_mode & 0o777)
+                             for path in sorted(dest.rglob("*")) if path.is_file()}
         elif outcome.error is None:
             outcome.error = "nbgrader wrote no autograded notebook"
         outcome.log = text.getvalue()

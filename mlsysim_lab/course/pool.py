@@ -10,6 +10,8 @@ reported as failed, never lost.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections import deque
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
@@ -20,12 +22,20 @@ from mlsysim_lab.course.jobs import Outcome, Submission, Template, grade_submiss
 ATTEMPTS = 2
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork this process (nbgrader already imported) when that is safe: on POSIX, with no
+    other thread running; else start fresh interpreters."""
+    if os.name == "posix" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _serve(connection: Connection, template: Template) -> None:
     """A worker's loop: grade each submission received until told to stop (None)."""
     while True:
         submission = connection.recv()
         if submission is None:
-            return
+            os._exit(0)   # nothing to tear down; the zygote exits when its pipe closes
         connection.send(grade_submission(template, submission))
 
 
@@ -55,25 +65,32 @@ def run_local(template: Template, submissions: Iterable[Submission], workers: in
     queue = deque(submissions)
     if not queue:
         return
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     attempts: dict[str, int] = {}
     pool = [_Worker(context, template) for _ in range(max(1, min(workers, len(queue))))]
+    def dispatch() -> None:
+        for worker in pool:
+            if worker.job is None and queue:
+                worker.job = queue.popleft()
+                attempts[worker.job.student] = attempts.get(worker.job.student, 0) + 1
+                try:
+                    worker.connection.send(worker.job)
+                except OSError:
+                    pass   # it died idle: its sentinel says so below
+
     try:
         while queue or any(worker.job for worker in pool):
-            for worker in pool:
-                if worker.job is None and queue:
-                    worker.job = queue.popleft()
-                    attempts[worker.job.student] = attempts.get(worker.job.student, 0) + 1
-                    worker.connection.send(worker.job)
+            dispatch()
             busy = [w for w in pool if w.job is not None]
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            arrived = []
             for index, worker in enumerate(pool):
                 if worker.job is None or not (worker.connection in ready
                                               or worker.process.sentinel in ready):
                     continue
                 job, worker.job = worker.job, None
                 try:
-                    done(worker.connection.recv())
+                    arrived.append(worker.connection.recv())
                     continue
                 except (EOFError, OSError):
                     pass
@@ -82,9 +99,13 @@ def run_local(template: Template, submissions: Iterable[Submission], workers: in
                 if attempts[job.student] < ATTEMPTS:
                     queue.appendleft(job)
                 else:
-                    done(Outcome(job.student, error=f"its grading worker died {ATTEMPTS} times "
-                                                    f"(last exit code {code})"))
+                    arrived.append(Outcome(job.student, error=f"its grading worker died "
+                                                              f"{ATTEMPTS} times (last exit "
+                                                              f"code {code})"))
                 pool[index] = _Worker(context, template)
+            dispatch()   # the workers start their next submission while this one is saved
+            for outcome in arrived:
+                done(outcome)
     finally:
         for worker in pool:
             worker.stop()
