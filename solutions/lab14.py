@@ -203,16 +203,11 @@ def build():
                    "would silently change results. Offsets belong in a new stage with a new "
                    "name (e.g. net_co2e_t = co2e_t - offsets_t) that declares what it reads, "
                    "so both numbers stay visible and traceable.", 2),
-        *L.summary(LAB, "The pipeline does not change the physics, it makes the chain visible. "
-                   "Everything downstream starts at the **compute wall**: training time is "
+        *L.summary(LAB, "Everything downstream starts at the **compute wall**: training time is "
                    "$6ND / (n \\cdot \\text{peak} \\cdot \\text{MFU})$, and energy (wall 17) is "
-                   "power times that time times PUE, so more GPUs shorten the run without "
-                   "lowering its energy. Where you run decides the **sustainability wall** "
-                   "(18): the same megawatt-hours cost many times more carbon on a coal-heavy "
-                   "grid than on hydro (move the panel's region), while the "
-                   "cloud bill (wall 19) does not move at all; the panel shows how small a "
-                   "share of that bill your carbon price adds, even on the dirtiest grid. The contract (declared "
-                   "requirements, no overwrites) is what makes a custom stage safe to insert, "
-                   "and callbacks observe without touching the numbers."),
+                   "power times that time times PUE. Where you run decides the **sustainability "
+                   "wall** (18) while the cloud bill (wall 19) stays put. The contract (declared "
+                   "requirements, no overwrites) makes a custom stage safe to insert; callbacks "
+                   "observe without touching the numbers."),
     ]
     return L.notebook(LAB, blocks)

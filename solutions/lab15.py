@@ -211,16 +211,11 @@ def build():
                    "that does not contain the figure: nobody could check it, and an error (a "
                    "TB/s typed as GB/s, a sparse peak taken as dense) would travel into every "
                    "result unnoticed.", 2),
-        *L.summary(LAB, "Your device enters every solver the way a zoo entry does, so the walls "
-                   "that bind are decided by the workload against its two datasheet figures. "
-                   "Decode at batch 1 sits far below the ridge: **memory bandwidth** (wall 3) "
-                   "binds, and the step costs about the weight and KV bytes divided by the "
-                   "bandwidth however many TFLOP/s the device has; a batch shares each weight "
-                   "read, and on a device with a low ridge it can cross into **compute**. Prefill shares each weight "
-                   "read across thousands of tokens and sits above the ridge: **compute** "
-                   "(wall 1) binds. Validation guarantees positive, cited figures in base "
-                   "units; fit (wall 2) and missing figures are the solvers' to report. A "
-                   "solver you register joins its wall only with a documented equation, and "
-                   "is trusted only once property tests agree with the reference."),
+        *L.summary(LAB, "Your device enters every solver like a zoo entry, so what binds is the "
+                   "workload's intensity against its ridge: decode at a small batch is bound by "
+                   "**memory bandwidth** (wall 3), a large batch on a low-ridge device by "
+                   "**compute** (wall 1). Validation guarantees positive, cited figures; fit "
+                   "(wall 2) is the solvers' to report. A registered solver joins its wall with "
+                   "a documented equation and is trusted once property tests agree."),
     ]
     return L.notebook(LAB, blocks)
