@@ -189,8 +189,8 @@ LAB = LabSpec(
                     unit="", key=replicas, tolerance=Count(), hint="a whole number",
                     working=_working_replicas),
         NumericItem("annual_cost_k16", "the annual on-demand cloud bill of that fleet",
-                    unit="MUSD", key=lambda s: annual_cost_usd(s) / 1e6, tolerance=Banded(),
-                    hint="millions of USD", working=_working_cost),
+                    unit="USD", key=annual_cost_usd, tolerance=Banded(),
+                    working=_working_cost),
         NumericItem("shared_utilisation",
                     "the utilisation of that fleet once a neighbour tenant shares it, adding "
                     "your neighbour share of your request rate (requests as long as yours), "

@@ -17,6 +17,8 @@ from mlsysim_lab.grading import Banded, Choice, ChoiceItem, LabSpec, NumericItem
 SPACE = {"tp": (1, 2, 4, 8), "pp": (1, 2, 4, 8, 16), "dp": tuple(range(1, 513)),
          "micro_batch": (1, 2, 4)}
 ZERO_STAGE = 1
+#: The audited model (the catalog's lab: LLaMA-70B training).
+MODEL = "llama-3-70b"
 #: The clean region the carbon question compares with.
 CLEAN = "quebec"
 
@@ -41,11 +43,11 @@ def _node_of(hardware: str) -> str:
 
 
 def config(s, **change) -> AuditConfig:
-    """The audited run: the scenario's model, GPUs and region, the token budget of its
+    """The audited run: Llama 3 70B on the scenario's GPUs and region, the token budget of its
     tokens per parameter, on lab 11's best plan, calibrated."""
-    plan = best_plan(s["model"], s["hardware"], s["devices"])
-    tokens = s["tokens_per_param"] * catalog.get_model(s["model"]).total_params
-    settings = dict(model=s["model"], hardware=s["hardware"], devices=s["devices"],
+    plan = best_plan(MODEL, s["hardware"], s["devices"])
+    tokens = s["tokens_per_param"] * catalog.get_model(MODEL).total_params
+    settings = dict(model=MODEL, hardware=s["hardware"], devices=s["devices"],
                     region=s["region"], tokens=tokens, efficiency="calibrated",
                     tp=int(plan["tp"]), pp=int(plan["pp"]), micro_batch=int(plan["micro_batch"]),
                     zero_stage=ZERO_STAGE, recompute="selective", virtual_stages=1)
@@ -96,9 +98,8 @@ LAB = LabSpec(
     question="What does a complete systems analysis look like?",
     level="advanced", walls=(1, 2, 11, 14, 15, 16, 17, 18, 19, 21),
     paths={"first-time": 8, "engineer": 7, "researcher": 8, "conference": 5, "half-day": 5},
-    scenario={"model": Choice(values=("llama-3-8b", "llama-3-70b"), default="llama-3-70b"),
-              "hardware": Choice(values=("a100", "h100"), default="h100"),
-              "devices": Choice(values=(256, 1024, 4096), default=1024),
+    scenario={"hardware": Choice(values=("a100", "h100"), default="h100"),
+              "devices": Choice(values=(256, 1024, 2048), default=1024),
               "tokens_per_param": Choice(values=(20, 100), default=20),
               "region": Choice(values=("quebec", "norway", "california", "us-average",
                                        "iowa-miso", "poland", "india"), default="us-average")},

@@ -18,8 +18,8 @@ $$T(K) \\approx \\text{TTFT}(P) + (K M + A)\\, t_\\text{token}.$$
 **The fleet.** Requests arrive at $\\lambda$ per second and each holds one replica (8 GPUs,
 one request at a time) for $T$ seconds, so the offered load is $\\lambda T$ busy replicas
 (Little's law). Queues of random arrivals (M/M/c) wait longer and longer as utilisation
-nears 1, so the fleet is sized for a utilisation of 0.8 at most (Harchol-Balter 2013,
-ch. 14): $c = \\lceil \\lambda T / 0.8 \\rceil$, at $c \\times$ price per replica-hour
+nears 1, so the fleet is sized for a utilisation of 0.8 at most (Harchol-Balter,
+*Performance Modeling and Design of Computer Systems*, 2013): $c = \\lceil \\lambda T / 0.8 \\rceil$, at $c \\times$ price per replica-hour
 $\\times$ 8,766 hours a year.
 """
 
@@ -120,7 +120,7 @@ def build():
         *L.predict(LAB, "replicas_k16",
                    "replicas_k16 = int(np.ceil(qps * latency_k16 / 0.8))", 2),
         *L.predict(LAB, "annual_cost_k16",
-                   "annual_cost_k16 = replicas_k16 * price * HOURS_PER_YEAR / 1e6", 1),
+                   "annual_cost_k16 = replicas_k16 * price * HOURS_PER_YEAR", 1),
         *L.text("A second tenant now shares the fleet (wall 20: multi-tenancy): its requests "
                 "are as long as yours and add your `neighbour` share to the request rate."),
         *L.predict(LAB, "shared_utilisation",

@@ -8,17 +8,18 @@ from mlsysim_lab.course import blocks as L
 LAB = "lab12"
 
 RECAP = """
-An audit chains the walls: tokens $D$ x FLOPs per token = the work (wall 11); divided by
-GPUs x peak x the measured MFU, the days (walls 1, 14-16); GPU-hours x power x hosts x PUE,
-the energy (wall 17); x the grid's carbon per kWh, plus the GPUs' embodied carbon, the
-footprint (wall 18). The plan is lab 11's fastest configuration for your run.
+An audit chains the walls: tokens $D$ x FLOPs per token = the work (scaling laws);
+divided by GPUs x peak x the measured MFU, the days (compute, communication, bubbles,
+failures); GPU-hours x power x hosts x PUE, the energy; x the grid's carbon per kWh, plus
+the GPUs' embodied carbon, the footprint. The plan is lab 11's fastest configuration for
+your run.
 """
 
 SETUP = """
 from mlsysim_lab import catalog
 from mlsysim_lab.audit import AuditConfig, audit
 from mlsysim_lab.catalog.zoo.efficiency import training_mfu
-model = catalog.get_model(lab.scenario['model'])
+model = catalog.get_model('llama-3-70b')
 gpu = catalog.get_hardware(lab.scenario['hardware'])
 devices, region = lab.scenario['devices'], catalog.get_region(lab.scenario['region'])
 tokens, seq_len = lab.scenario['tokens_per_param'] * model.total_params, 4096
