@@ -146,8 +146,8 @@ LAB = LabSpec(
               "tokens_per_step": Choice(values=(128, 256, 512), default=256),
               "prompt": Choice(values=(2048, 65536), default=2048),
               "answer": Choice(values=(64, 256, 1024), default=256),
-              "escalated": Choice(values=(15, 50, 75), default=15),
-              "neighbour": Choice(values=(15, 50), default=15)},
+              "escalated": Choice(values=(30, 60, 90), default=30),
+              "neighbour": Choice(values=(5, 30), default=5)},
     goals=("Time a request that reasons in K steps, and see why its cost grows more slowly "
            "than K.",
            "Size a fleet from the offered load (Little's law) and turn it into an annual bill.",

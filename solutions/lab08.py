@@ -46,7 +46,7 @@ small_token_s = decode_step(small, gpu, context=prompt).latency_s
 print(f"One replica: {node.name}, {devices} x {gpu.name}, ${price:.2f} per hour on demand.")
 print(f"{model.name} on it: prefill of your {prompt:,}-token prompt {ttft_s:.3f} s; one "
       f"generated token {token_s * 1e3:.2f} ms (at that context).")
-print(f"{small.name} on one {gpu.name} (${price / devices:.2f} per hour): prefill "
+print(f"{small.name} on one {gpu.name} (${price / devices:.3f} per hour): prefill "
       f"{small_ttft_s:.3f} s, one token {small_token_s * 1e3:.2f} ms.")
 print(f"Traffic: {qps} requests/s; K steps of {tokens_per_step} tokens, a {answer}-token answer; "
       f"a neighbour tenant would add {neighbour} % to it.")
