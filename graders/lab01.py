@@ -95,7 +95,7 @@ def shift_working(s: Mapping[str, Any]) -> str:
 
 LAB = LabSpec(
     id="lab01", title="The Memory Wall",
-    question="Why doesn't 3.2x more FLOPS give 3.2x speedup?",
+    question="When does an upgrade's FLOPS ratio set its speedup, and when its bandwidth ratio?",
     level="beginner", walls=(1, 3),
     paths={"first-time": 2, "engineer": 2, "researcher": 2, "conference": 2, "half-day": 2},
     scenario={"upgrade": Choice(values=UPGRADES, default=UPGRADES[0]),

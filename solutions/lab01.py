@@ -15,7 +15,7 @@ Its time is the slower bound (Williams, Waterman & Patterson, CACM 2009):
 
 $$t = \\max\\left(\\frac{B\\,W}{\\text{peak FLOP/s}},\\ \\frac{W + B\\,s}{\\text{bandwidth}}\\right).$$
 
-A GPU upgrade shrinks both denominators, by different factors. Which one do you get?
+A GPU upgrade changes the two denominators by different factors. Which one do you get?
 """
 
 SETUP = """
@@ -33,10 +33,12 @@ for label, gpu in (('old', old), ('new', new)):
     print(f"  {label}: {gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 (dense), "
           f"{gpu.memory_bandwidth / 1e12:.2f} TB/s, {gpu.memory_capacity / 1e9:.0f} GB")
 print(f"{model.name}, FP16: W = {2 * model.matmul_params_per_token / 1e9:.2f} GB of weights "
-      f"read per step; per sequence {model.kv_bytes_per_token(2) / 1024:.0f} KiB of KV cache per "
-      f"cached token (and the new one) and {2 * model.activation_elements_per_token / 1e6:.2f} MB "
+      f"read per step; per sequence {model.kv_bytes_per_token(2) / 1024:.0f} KiB of KV cache for "
+      f"each of its context + 1 tokens and {2 * model.activation_elements_per_token / 1e6:.2f} MB "
       f"of activations")
 print(f"Your service decodes a batch of {batch}, {context} tokens cached per sequence.")
+print(f"Your question: from {old.name} to {new.name}, FLOPS and bandwidth change by different "
+      f"factors. Which factor, if either, is your speedup?")
 """
 
 TIME_PER_TOKEN = """
@@ -65,7 +67,13 @@ def crossovers(context):
         lines.append(f'{gpu.name}: compute-bound from batch {first:.0f}' if first == first
                      else f'{gpu.name}: memory-bound at every batch that fits')
     return f'context {context} tokens. ' + '; '.join(lines)
-show(ParameterPanel({'context': [32, 128, 512, 2048]}, crossovers))
+from mlsysim_lab.widgets import plain_mode
+contexts = [32, 128, 512, 2048]
+if plain_mode():                     # no controls: print every setting
+    for c in contexts:
+        print(crossovers(c))
+else:
+    show(ParameterPanel({'context': contexts}, crossovers))
 """
 
 
@@ -107,7 +115,7 @@ def build():
                 "speedup: watch it move from one datasheet ratio to the other."),
         *L.code(LAB, "time-per-token", TIME_PER_TOKEN),
         *L.text("### Explore: a longer context\n\nEach sequence's KV cache grows with its "
-                "context: watch the crossovers move (in plain mode this prints one line)."),
+                "context: watch the crossovers move (in plain mode this prints every context)."),
         *L.code(LAB, "panel", PANEL),
         *L.reflect(LAB, "datasheet",
                    "A colleague promises that the chat service, which decodes one user at a "
@@ -119,7 +127,7 @@ def build():
                    "compute binds on both.", 2),
         *L.summary(LAB, "An upgrade's speedup is the ratio of the bound that binds on both "
                    "GPUs: bandwidth while the batch is below the crossover, FLOPS above it. "
-                   "The crossover sits near the ridge point, so the GPU with the higher "
+                   "The crossover grows with the ridge point, so the GPU with the higher "
                    "FLOPS / bandwidth needs the larger batch."),
     ]
     return L.notebook(LAB, blocks)
