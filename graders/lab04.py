@@ -69,7 +69,7 @@ def _cpu_working(s: Scenario) -> str:
 def _utilisation_working(s: Scenario) -> str:
     p = pipeline(s)
     return (f"{_ms(p.accelerator_s)} / max({_ms(p.accelerator_s)}, {_ms(p.preprocessing_s)}, "
-            f"{_ms(p.storage_s)}) = {100 * p.utilisation:.0f} %")
+            f"{_ms(p.storage_s)}) = {100 * p.utilisation:.1f} %")
 
 
 def _workers_working(s: Scenario) -> str:

@@ -69,7 +69,7 @@ def build():
                 "      + f': {max(stage, key=stage.get)} binds ({r.binding_wall})')\n"
                 "for other in ('v100', 'a100', 'h100'):   # the same CPU side, another GPU\n"
                 "    o = input_pipeline('resnet-50', other, batch=batch, workers=workers, efficiency=achieved)\n"
-                "    print(f'  {other}: step {o.step_s * 1e3:6.1f} ms, utilisation {o.utilisation:4.0%}')"),
+                "    print(f'  {other}: step {o.step_s * 1e3:6.1f} ms, utilisation {100 * o.utilisation:5.1f} %')"),
         *L.text("A CPU-bound step does not shorten on a faster GPU: that GPU only idles longer."),
         *L.predict(LAB, "workers_needed",
                    "workers_needed = math.ceil(batch / (gpu_step * rate.value))", 2),
