@@ -197,10 +197,12 @@ LAB = LabSpec(
                    why="its step misses the target, but the part bandwidth cannot touch "
                        "is below it",
                    misconception="bandwidth is the missing piece: either this GPU already "
-                                 "has enough, or the fixed cost alone exceeds the target"),
-            Option("unreachable", "no GPU would",
-                   why="the fixed cost alone is longer than the target: compile first",
-                   misconception="the fixed cost rules out every GPU: here it is shorter "
-                                 "than the target")),
+                                 "has enough, or its fixed cost plus compute exceed the "
+                                 "target"),
+            Option("unreachable", "no bandwidth would",
+                   why="the fixed cost plus its compute, which no bandwidth shortens, is "
+                       "longer than the target: compile first",
+                   misconception="the fixed cost plus compute rules out any bandwidth: here "
+                                 "they are shorter than the target")),
             key=offered_verdict, working=_offered_working),
     ))
