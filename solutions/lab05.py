@@ -19,7 +19,8 @@ What fewer bits buy depends on the wall that binds:
   bytes a step reads and $K$ the 16-bit bytes each sequence adds (its KV cache and
   activations), weights $r$ times smaller give, at batch $B$,
   $$S = \\frac{W + B K}{W / r + B K} < r;$$
-* **compute-bound**: time follows FLOPs / peak. Weight-only schemes compute at the FP16
+* **compute-bound** (CNN training): time follows FLOPs / ($e$ x peak), $e$ the fraction
+  of peak a step reaches (lab 04). Weight-only schemes compute at the FP16
   peak and gain nothing; only 8-bit math gains, by the peak ratio.
 """
 
