@@ -17,9 +17,9 @@ from mlsysim_lab.resources import labs_dir
 LABS = [lab.id for lab in all_labs() if lab.id.startswith("lab")]
 
 #: Labs not yet meeting the figure (issue 13 in progress); the list only shrinks.
-SCENARIOS_BELOW_TARGET = {"lab04", "lab05", "lab06", "lab09"}
+SCENARIOS_BELOW_TARGET = {"lab04", "lab05", "lab06"}
 #: Labs whose stated minutes are not yet met by their content (issue 12 in progress).
-OVER_TIME = {"lab04", "lab05", "lab06", "lab09"}
+OVER_TIME = {"lab04", "lab05", "lab06"}
 
 
 @pytest.mark.parametrize("lab", LABS)
