@@ -70,7 +70,7 @@ class Reveal:
         if not isinstance(self.predicted, (int, float)):
             return f"Your commit {self.predicted!r} could not be read; the model says " \
                    f"{number(self.key, self.unit)}."
-        gap = (f"off by {self.factor:.3g}x" if self.factor is not None else
+        gap = (ratio_text(self.predicted, self.key) if self.factor is not None else
                f"a difference of {number(abs(self.predicted - self.key), self.unit)}")
         return (f"You predicted {number(self.predicted, self.unit)}; the model says "
                 f"{number(self.key, self.unit)}: {gap}.")

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from mlsysim_lab import catalog
+from mlsysim_lab.grading.results import number
 
 
 def _figure(size: tuple[float, float] = (6.4, 4.2)) -> tuple[Any, Any]:
@@ -76,7 +77,7 @@ def sweep_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, xlab
         finite = finite[np.isfinite(finite)]
         ranges.append(f"{label} from {finite.min():.3g} to {finite.max():.3g}" if finite.size
                       else f"{label} nowhere feasible")
-    marked = "; ".join(f"{label} at {position:.3g}" for label, position in marks)
+    marked = "; ".join(f"{label} at {number(float(position))}" for label, position in marks)
     return _described(fig, f"{title}: {ylabel} against {xlabel}: {'; '.join(ranges)}"
                            + (f"; marked: {marked}" if marked else "") + ".")
 
