@@ -115,8 +115,6 @@ def test_solution_scores_full_and_blank_scores_zero(lab):
                 assert grade.auto_score == expected, (student, grade.name)
 
 
-#: Labs whose solution still shows a key before its question (issue 13); only shrinks.
-LEAKING = {"lab04", "lab05", "lab06"}
 
 
 @pytest.mark.parametrize("lab", LABS)
@@ -130,8 +128,6 @@ def test_no_key_is_shown_before_its_question(lab):
     notebook = nbformat.read(graded(lab) / "autograded" / "solution-ada" / lab / f"{lab}.ipynb",
                              as_version=4)
     leaks = find_leaks(notebook, spec, draw(spec.scenario, lab, "solution-ada"))
-    if lab in LEAKING:
-        pytest.xfail(f"issue 13: {len(leaks)} leak(s) still to move")
     assert not leaks, leaks
 
 
@@ -145,6 +141,4 @@ def test_a_blank_lab_run_to_the_end_shows_no_key(lab):
     notebook = nbformat.read(graded(lab) / "autograded" / "blank-bob" / lab / f"{lab}.ipynb",
                              as_version=4)
     leaks = keys_shown_before_any_commit(notebook, spec, draw(spec.scenario, lab, "blank-bob"))
-    if lab in LEAKING:
-        pytest.xfail(f"issue 13: {len(leaks)} key(s) still shown")
     assert not leaks, leaks
