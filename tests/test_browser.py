@@ -162,9 +162,10 @@ def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
 
 
 def test_an_explore_panel_comes_back_after_a_reopen(jupyterlab, tmp_path):
-    """Run All on a blank lab14, save, reopen: the panel's controls return (widget state
-    saved, as the README's hub set-up configures) and nothing says "Error displaying
-    widget"; the summary stays closed while predictions are open."""
+    """Commit lab14's predictions, Run All, save, reopen: the explore panel (which waits
+    for the commits above it) shows its controls, they return after the reopen (widget
+    state saved, as the README's hub set-up configures) and nothing says "Error
+    displaying widget"; the summary opens once every prediction is committed."""
     url, token, work = jupyterlab
     shots = Path(os.environ.get("MLSYSIM_SCREENSHOTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
@@ -172,12 +173,18 @@ def test_an_explore_panel_comes_back_after_a_reopen(jupyterlab, tmp_path):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         _open(page, url, token, "lab14")
+        for stub, line in (("energy_mwh = ...", "energy_mwh = 500"), ("co2e_t = ...", "co2e_t = 200"),
+                           ("missing_input = ...", "missing_input = 'zero'"),
+                           ("overwrite = ...", "overwrite = 'kept'")):
+            _cell(page, stub).locator(".cm-content").click()
+            page.keyboard.press("Control+End")
+            page.keyboard.type("\n" + line)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.locator("li[data-command='runmenu:run-all']").click()
         panel = _cell(page, "show(ParameterPanel(")
         expect(panel.locator(".widget-dropdown")).to_have_count(2, timeout=180_000)
         expect(_cell(page, "summary(lab,").locator(".jp-OutputArea")).to_contain_text(
-            "opens once every prediction is committed", timeout=60_000)
+            "compute wall", timeout=60_000)     # every prediction committed: it opens
         expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
             1, timeout=120_000)
         expect(page.locator(".jp-OutputArea")).not_to_contain_text(["Traceback"])
