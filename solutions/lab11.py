@@ -14,7 +14,7 @@ stages, data parallelism runs replicas that all-reduce their gradients (Narayana
 SC 2021; lab 06). It is **feasible** only if its memory per GPU fits: 16-bit weights and
 gradients (4 bytes per parameter, split by TP x PP; ZeRO-3 splits them by DP too), the
 FP32 Adam state (12 bytes, split by DP), and the activations a micro-batch keeps, about
-$34\, s\, h\, L$ bytes per sequence of $s$ tokens, width $h$, $L$ layers, with selective
+$34\\, s\\, h\\, L$ bytes per sequence of $s$ tokens, width $h$, $L$ layers, with selective
 recomputation (Korthikanti et al., MLSys 2023), split by TP x PP.
 
 **Design-space exploration** declares the space, the **constraints** (memory fit, a GPU

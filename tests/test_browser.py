@@ -89,6 +89,16 @@ def _cell(page, source_text):
     return page.locator(".jp-CodeCell", has_text=source_text).first
 
 
+def _answer_and_run_all(page, answers):
+    """Type each answer under its stub, as a student would, then Run All."""
+    for name, value in answers.items():
+        _cell(page, f"{name} = ...").locator(".cm-content").click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type(f"\n{name} = {value}")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator("li[data-command='runmenu:run-all']").click()
+
+
 def _open(page, url, token, lab="lab00"):
     page.goto(f"{url}/lab/tree/{lab}.ipynb?token={token}")
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=60_000)
@@ -105,13 +115,7 @@ def test_a_student_predicts_reveals_saves_and_reopens(jupyterlab, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         _open(page, url, token)
 
-        for stub, line in (("ridge = ...", "ridge = 150"),
-                           ("decode_regime = ...", "decode_regime = 'compute'")):
-            _cell(page, stub).locator(".cm-content").click()
-            page.keyboard.press("Control+End")
-            page.keyboard.type("\n" + line)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.locator("li[data-command='runmenu:run-all']").click()
+        _answer_and_run_all(page, {"ridge": "150", "decode_regime": "'compute'"})
 
         commit = _cell(page, "commit(lab, 'ridge'")
         expect(commit.locator(".jp-OutputArea")).to_contain_text("Committed: 150 FLOP/B. Locked.",
@@ -173,14 +177,8 @@ def test_an_explore_panel_comes_back_after_a_reopen(jupyterlab, tmp_path):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         _open(page, url, token, "lab14")
-        for stub, line in (("energy_mwh = ...", "energy_mwh = 500"), ("co2e_t = ...", "co2e_t = 200"),
-                           ("missing_input = ...", "missing_input = 'zero'"),
-                           ("overwrite = ...", "overwrite = 'kept'")):
-            _cell(page, stub).locator(".cm-content").click()
-            page.keyboard.press("Control+End")
-            page.keyboard.type("\n" + line)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.locator("li[data-command='runmenu:run-all']").click()
+        _answer_and_run_all(page, {"energy_mwh": "500", "co2e_t": "200",
+                                   "missing_input": "'zero'", "overwrite": "'kept'"})
         panel = _cell(page, "show(ParameterPanel(")
         expect(panel.locator(".widget-dropdown")).to_have_count(2, timeout=180_000)
         expect(_cell(page, "summary(lab,").locator(".jp-OutputArea")).to_contain_text(

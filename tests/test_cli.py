@@ -143,7 +143,8 @@ def test_labs_fetch_copies_and_never_overwrites(capsys, tmp_path):
 def test_labs_notes_come_from_the_item_specs(capsys):
     assert main(["labs", "notes", "lab00"]) == 0
     out = capsys.readouterr().out
-    assert "misconception" in out and "Tolerance" in out and "Learning goals" in out
+    assert "Tolerance" in out and "Learning goals" in out and "`memory`" in out
+    assert "misconception" not in out       # those are in the instructor's notes only
 
 
 def test_labs_fetch_sets_the_students_id_once(capsys, tmp_path):
