@@ -29,9 +29,8 @@ def require_solutions(lab: LabSpec, solutions: str | Path | None) -> Path:
                             f"course's solutions/ folder (it holds {lab.id}.py or {lab.id}.ipynb)")
     folder = Path(solutions)
     sources = [folder / f"{lab.id}.ipynb", folder / f"{lab.id}.py"]
-    if not any(p.is_file() and ("BEGIN SOLUTION" in p.read_text(errors="replace")
-                                or "def build" in p.read_text(errors="replace"))
-               for p in sources):
+    texts = (p.read_text(errors="replace") for p in sources if p.is_file())
+    if not any("BEGIN SOLUTION" in text or "def build" in text for text in texts):
         raise NotInstructor(f"{folder} does not hold the instructor source of {lab.id} "
                             f"({lab.id}.py or {lab.id}.ipynb with its solutions)")
     return folder

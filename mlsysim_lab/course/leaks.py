@@ -29,8 +29,8 @@ def renderings(key: float, unit: str = "") -> set[str]:
         return set()
     forms = {number(key), f"{key:.3g}", f"{key:.2g}", f"{key:,.0f}", f"{key:.0f}",
              f"{key:.1f}", f"{key:.2f}"}
-    if 1e-3 <= abs(key) < 1e6:
-        forms |= {f"{key * 100:.1f} %", f"{key * 100:.0f} %"} if abs(key) < 1 else set()
+    if 1e-3 <= abs(key) < 1:
+        forms |= {f"{key * 100:.1f} %", f"{key * 100:.0f} %"}
     return {form for form in forms if _significant_digits(form) >= 2}
 
 

@@ -56,9 +56,9 @@ def scenario_figures(lab: LabSpec) -> ScenarioFigures:
     choice = [i for i, item in enumerate(items) if item.choices]
     constant = [items[i] for i in choice if len({row[i] for row in keys}) == 1]
     full_copies, shares = 0, 0.0
-    for mine, scenario in enumerate(scenarios):
+    for mine in range(len(scenarios)):
         for theirs in range(len(scenarios)):
-            credits = [_credit(item, keys[theirs][i], keys[mine][i], scenario)
+            credits = [_credit(item, keys[theirs][i], keys[mine][i])
                        for i, item in enumerate(items)]
             full_copies += all(c >= 1 for c in credits)
             shares += sum(credits) / max(1, len(credits))
@@ -71,7 +71,7 @@ def scenario_figures(lab: LabSpec) -> ScenarioFigures:
         copy_full_credit_chance=full_copies / pairs, copied_credit_share=shares / pairs)
 
 
-def _credit(item: Any, copied: Any, own: Any, scenario: dict[str, Any]) -> float:
+def _credit(item: Any, copied: Any, own: Any) -> float:
     if copied == own:
         return 1.0
     if item.choices:

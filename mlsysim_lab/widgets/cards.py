@@ -89,10 +89,9 @@ class RevealCard:
     @property
     def text(self) -> str:
         status = self.status or self.reveal()
-        if self.revealed and self.lab.spec.item(self.name).shown_working(self.lab.scenario):
-            status += ("\nHow the model got there: "
-                       + self.lab.spec.item(self.name).shown_working(self.lab.scenario))
-        return status
+        working = (self.lab.spec.item(self.name).shown_working(self.lab.scenario)
+                   if self.revealed else "")
+        return status + (f"\nHow the model got there: {working}" if working else "")
 
     @property
     def html(self) -> str:
