@@ -94,9 +94,9 @@ def grade_submission(template: Template, submission: Submission) -> Outcome:
         write_folder(root / "source" / template.assignment, template.source_files)
         write_folder(root / "submitted" / submission.student / template.assignment,
                      submission.files)
-        log, text = _capturing_log()
+        log, text = capturing_log()
         try:
-            zygote(kernel_environment(None))
+            zygote(kernel_environment(None), labs=(template.assignment,))
         except RuntimeError as error:   # grade with kernels started the usual way
             log.warning("%s", error)
         outcome = Outcome(submission.student, worker=f"{os.uname().nodename}:{os.getpid()}")
@@ -116,7 +116,7 @@ def grade_submission(template: Template, submission: Submission) -> Outcome:
         return outcome
 
 
-def _capturing_log() -> tuple[logging.Logger, io.StringIO]:
+def capturing_log() -> tuple[logging.Logger, io.StringIO]:
     text = io.StringIO()
     log = logging.getLogger(f"mlsysim_lab.autograde.{threading.get_ident()}")
     log.handlers = [logging.StreamHandler(text)]

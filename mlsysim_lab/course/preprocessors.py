@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Enum, Float, Integer
 
 from mlsysim_lab.course import submission
-from mlsysim_lab.course.kernels import running_zygote, use_ipc, with_scripts_on_path
+from mlsysim_lab.course.kernels import forked, running_zygote, use_ipc, with_scripts_on_path
 from mlsysim_lab.grading.isolated import check_in_isolation
 from mlsysim_lab.grading.ledger import Ledger, LedgerError, ledger_path, load_events
 from mlsysim_lab.grading.specs import load_lab
@@ -202,9 +203,11 @@ class ScoreRecords(NbGraderPreprocessor):
         notebook = f"{resources['nbgrader']['notebook']}.ipynb"
         scratch = _throwaway_copy(resources["metadata"]["path"], notebook)
         env = kernel_environment(ledger.graded_as(resources["nbgrader"]["student"]))
+        zygote = running_zygote()
+        launcher = partial(forked, zygote.socket) if zygote is not None else None
         try:
             return check_in_isolation(spec.id, submission.setup_source(nb), jobs, folder=scratch,
-                                      env=env, timeout=self.check_timeout)
+                                      env=env, timeout=self.check_timeout, launcher=launcher)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 import nbformat
 
-from mlsysim_lab.course.gradebook_sync import course_directory, make_template, save_outcome
+from mlsysim_lab.course.gradebook_sync import GradebookWriter, course_directory, make_template
 from mlsysim_lab.course.jobs import Outcome, Submission, read_folder
 from mlsysim_lab.course.pool import run_local
 from mlsysim_lab.course.preprocessors import VERDICT_SUFFIX
@@ -114,29 +114,27 @@ def autograde(course: str | Path, assignment: str, *, students: Sequence[str] | 
     submissions = (Submission(student, read_folder(root / "submitted" / student / assignment))
                    for student in chosen)
     failures: dict[str, str] = {}
-    log = (root / f"autograde-{assignment}.log").open("a")
+    writer = GradebookWriter(root, assignment, coursedir)
 
     def done(outcome: Outcome) -> None:
         log.write(f"=== {outcome.student} on {outcome.worker or 'no worker'}\n{outcome.log}")
-        save_outcome(root, assignment, outcome, coursedir)
+        writer.save(outcome)
         if outcome.error is not None:
-            cause = _last_error(outcome.log)
+            cause = last_error(outcome.log)
             failures[outcome.student] = (f"nbgrader could not autograde it: {cause}" if cause
                                          else outcome.error)
 
-    try:
+    with (root / f"autograde-{assignment}.log").open("a") as log, writer:
         if cluster:
             from mlsysim_lab.course.cluster import run_on_cluster
 
             run_on_cluster(cluster, template, submissions, done)
         else:
             run_local(template, submissions, workers or os.cpu_count() or 1, done)
-    finally:
-        log.close()
-    return failures
+    return {**failures, **writer.failures}
 
 
-def _last_error(text: str) -> str:
+def last_error(text: str) -> str:
     errors = _ERROR_LINE.findall(text)
     return errors[-1].strip().removeprefix("[ERROR]").strip()[:300] if errors else ""
 

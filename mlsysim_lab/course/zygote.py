@@ -1,12 +1,14 @@
 """Fresh grading kernels in a few milliseconds: forked from a warm process instead of a
 new interpreter that imports ipykernel, numpy, matplotlib and the package each time.
 
-A grading worker starts one *zygote* (``python -m mlsysim_lab.course.zygote SOCKET``):
-it imports what every lab's set-up imports, then waits. For each submission the kernel
+A grading worker starts one *zygote* (``python -m mlsysim_lab.course.zygote SOCKET
+[LAB ...]``): it imports what every lab's set-up imports and reads the labs' specs, then
+waits. For each submission the kernel
 manager launches ``_fork_client.py`` (a stdlib-only script) in place of the kernel; it
 hands the zygote its standard streams, folder, environment and command (``python -m
 MODULE ARGS``), the zygote forks, and the child runs the module as ``__main__``: for a
-kernel, ``ipykernel_launcher`` on the connection file. The client stays as
+kernel, ``ipykernel_launcher`` on the connection file; for the isolated checks of an
+implement item, :mod:`mlsysim_lab.grading.isolated`. The client stays as
 the kernel's stand-in for the manager: it relays signals (interrupts, terminate) and
 exits when the kernel does; the kernel exits when the client is killed.
 
@@ -17,6 +19,7 @@ kernel. The zygote runs no threads (forking is safe) and dies with its worker.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import runpy
@@ -26,16 +29,19 @@ import socket
 import sys
 import threading
 import traceback
-from typing import Any
+from typing import Any, Sequence
 
 #: What a kernel's start-up and a lab's set-up cell import, loaded once (copy-on-write in
 #: every kernel): ipykernel with what its kernel initialisation pulls in (the debugger
-#: alone is half a second), then the lab's libraries.
+#: alone is half a second), then the lab's libraries, and the isolated property checks
+#: of implement items (:mod:`mlsysim_lab.grading.isolated`, hypothesis).
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
            "IPython.core.completerlib", "IPython.extensions.storemagic", "tornado.queues",
            "tornado.platform.asyncio", "sqlite3", "pdb", "numpy", "matplotlib.pyplot", "pint",
            "ipywidgets", "mlsysim_lab.grading", "mlsysim_lab.grading.nbcheck",
-           "mlsysim_lab.widgets", "mlsysim_lab.walls")
+           "mlsysim_lab.widgets", "mlsysim_lab.walls", "hypothesis",
+           "mlsysim_lab.grading.isolated")
+_NOT_PRELOADED = ("mlsysim_lab.course", "mlsysim_lab.cli", "mlsysim_lab.__main__")
 
 
 def _read_request(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
@@ -85,15 +91,35 @@ def _become_kernel(connection: socket.socket, fds: list[int], request: dict[str,
         os._exit(code)
 
 
-def serve(path: str) -> None:
-    """Preload, listen on the Unix socket ``path``, fork a kernel per request; return
-    when standard input closes (the worker is gone)."""
+def _preload(labs: Sequence[str]) -> None:
+    """Import :data:`PRELOAD` and every module of the package a lab can import (not the
+    instructor's ``course`` and ``cli``), and read the specs of ``labs`` (instructor code;
+    the spec cache checks the file's path and time, so a kernel re-reads a changed spec)."""
     import importlib
+    import pkgutil
 
-    os.environ["JPY_PARENT_PID"] = str(os.getpid())   # read at import: kernels die with us
-    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"   # no debugger warning at import
+    import mlsysim_lab
+    from mlsysim_lab.grading.specs import load_lab
+
     for module in PRELOAD:
         importlib.import_module(module)
+    for found in pkgutil.walk_packages(mlsysim_lab.__path__, "mlsysim_lab."):
+        if not found.name.startswith(_NOT_PRELOADED):
+            importlib.import_module(found.name)
+    for lab in labs:
+        try:
+            load_lab(lab)
+        except Exception:   # not one of ours, or a broken spec: the kernel says so itself
+            pass
+
+
+def serve(path: str, labs: Sequence[str] = ()) -> None:
+    """Preload (with the specs of ``labs``), listen on the Unix socket ``path``, fork a
+    kernel per request; return when standard input closes (the worker is gone)."""
+    os.environ["JPY_PARENT_PID"] = str(os.getpid())   # read at import: kernels die with us
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"   # no debugger warning at import
+    _preload(labs)
+    gc.freeze()   # the preloaded objects stay shared: a child's collections never touch them
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children are reaped by the system
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
@@ -122,4 +148,4 @@ def serve(path: str) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], sys.argv[2:])

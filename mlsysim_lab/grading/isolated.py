@@ -1,10 +1,11 @@
 """Property checks of function and code items, isolated from the student's kernel.
 
 The grader does not trust an object handed over by the kernel: the student may have
-patched the checks it would run against. Instead a fresh interpreter
-(``python -m mlsysim_lab.grading.isolated``, with a time limit) runs the lab's locked
-set-up cell and then only the item's own answer cell, as recorded in the notebook, and
-checks the object it defines with the item's hypothesis properties. Nothing from the
+patched the checks it would run against. Instead a fresh process
+(``python -m mlsysim_lab.grading.isolated``, or a fork of a warm process that has never run
+anyone's code, see ``launcher``; with a time limit and a CPU-time limit) runs the lab's
+locked set-up cell and then only the item's own answer cell, as recorded in the notebook,
+and checks the object it defines with the item's hypothesis properties. Nothing from the
 kernel's memory reaches it.
 
 Two more guards, for code that aims at the checks themselves: an answer cell that
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import os
 import subprocess
 import sys
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 #: Names an answer cell may not use: each reaches past the student's own object.
 FORBIDDEN_NAMES = frozenset({
@@ -58,9 +60,14 @@ def forbidden_use(source: str) -> str | None:
 
 def check_in_isolation(lab_id: str, setup: str, cells: Sequence[Mapping[str, str]], *,
                        folder: str | os.PathLike[str], env: Mapping[str, str],
-                       timeout: float = 120.0) -> dict[str, tuple[float, str]]:
+                       timeout: float = 120.0,
+                       launcher: Callable[[list[str]], list[str]] | None = None,
+                       ) -> dict[str, tuple[float, str]]:
     """Run the checks of ``cells`` (each: item, variable, source) in a fresh process
-    whose working folder is ``folder``; returns item -> (credit, message)."""
+    whose working folder is ``folder`` and environment ``env``; returns item -> (credit,
+    message). ``launcher`` turns the command ``python -m mlsysim_lab.grading.isolated``
+    into the one to run (a grading worker forks it from its zygote); it must give the
+    process this one's standard streams, ``folder`` and ``env``."""
     verdicts: dict[str, tuple[float, str]] = {}
     pending = []
     for cell in cells:
@@ -74,9 +81,11 @@ def check_in_isolation(lab_id: str, setup: str, cells: Sequence[Mapping[str, str
     if not pending:
         return verdicts
     nonce = os.urandom(16).hex()
-    job = json.dumps({"lab": lab_id, "setup": setup, "cells": pending, "nonce": nonce})
+    job = json.dumps({"lab": lab_id, "setup": setup, "cells": pending, "nonce": nonce,
+                      "cpu_s": math.ceil(timeout)})
+    command = [sys.executable, "-m", "mlsysim_lab.grading.isolated"]
     try:
-        run = subprocess.run([sys.executable, "-m", "mlsysim_lab.grading.isolated"], input=job,
+        run = subprocess.run(launcher(command) if launcher else command, input=job,
                              capture_output=True, text=True, cwd=folder, env=dict(env),
                              timeout=timeout)
         output = run.stdout
@@ -84,7 +93,8 @@ def check_in_isolation(lab_id: str, setup: str, cells: Sequence[Mapping[str, str
         output = ""
         reason = f"the checks did not finish within {timeout:g} s"
     else:
-        reason = f"the checks stopped before giving a verdict (exit status {run.returncode})"
+        status = f" (exit status {run.returncode})" if run.returncode else ""
+        reason = f"the checks stopped before giving a verdict{status}"
     found = _verdict_line(output, nonce)
     for cell in pending:
         item = cell["item"]
@@ -174,9 +184,20 @@ def _run_job(job: Mapping[str, Any]) -> dict[str, tuple[float, str]]:
     return verdicts
 
 
+def _limit_cpu(seconds: int) -> None:
+    """At most ``seconds`` of CPU time: the system ends a loop that never yields (one
+    that holds the interpreter lock would outlive a killed launcher)."""
+    try:
+        import resource
+    except ImportError:   # not POSIX: the wall-clock limit alone
+        return
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+
+
 def main() -> None:
     job = json.loads(sys.stdin.read())
     nonce = job.pop("nonce")
+    _limit_cpu(int(job.pop("cpu_s", 120)))
     stdout = sys.stdout
     verdicts = _run_job(job)
     stdout.write(f"{_MARK} {nonce} {json.dumps(verdicts)}\n")
