@@ -1,4 +1,4 @@
-"""Instructor commands: ``course init``, ``grade`` and ``report``."""
+"""Instructor commands: ``course init``, ``grade``, ``feedback`` and ``report``."""
 
 from __future__ import annotations
 
@@ -46,6 +46,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     grade.add_argument("--json", action="store_true", help="print the statistics as JSON")
     grade.set_defaults(handler=_grade)
 
+    feedback = commands.add_parser("feedback", help="HTML feedback for every autograded "
+                                   "submission of a lab, in one process")
+    feedback.add_argument("assignment", help="assignment (lab) id, e.g. lab01")
+    feedback.add_argument("--course", default=".", help="the course folder (default: here)")
+    feedback.set_defaults(handler=_feedback)
+
     report = commands.add_parser("report", help="which items and misconceptions most students "
                                  "miss, across every autograded lab of a course")
     report.add_argument("course_dir", metavar="COURSE_DIR", help="the course folder")
@@ -70,7 +76,7 @@ def _course_init(args: argparse.Namespace) -> str:
         "  nbgrader generate_assignment LAB     # release version in release/LAB/",
         "  (students submit; or collect into submitted/STUDENT/LAB/)",
         "  mlsysim-lab grade LAB                # autograde + per-item CSV and statistics",
-        "  nbgrader generate_feedback LAB       # HTML feedback in feedback/",
+        "  mlsysim-lab feedback LAB             # HTML feedback in feedback/",
         "  nbgrader export                      # grades.csv for the gradebook"])
 
 
@@ -108,6 +114,20 @@ def _grade(args: argparse.Namespace) -> str:
         lines += [f"  {student}: {'; '.join(notes)}"
                   for student, notes in sorted(report.flagged.items())]
     lines += ["", f"Class dashboard written to {dashboard}"]
+    return "\n".join(lines)
+
+
+def _feedback(args: argparse.Namespace) -> str:
+    from mlsysim_lab.course.feedback import generate_feedback
+
+    result = generate_feedback(args.course, args.assignment)
+    folder = Path(args.course) / "feedback"
+    lines = [f"Feedback for {len(result.written)} submission(s) of {args.assignment} written "
+             f"to {folder}/STUDENT/{args.assignment}/{args.assignment}.html"]
+    if result.failures:
+        args.exit_code = 1   # after every other student's feedback is written
+        lines += ["", "No feedback (fix and run again):"]
+        lines += [f"  {student}: {reason}" for student, reason in sorted(result.failures.items())]
     return "\n".join(lines)
 
 
