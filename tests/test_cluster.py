@@ -93,3 +93,34 @@ def test_an_unreachable_cluster_is_a_clear_error(course, tmp_path):
     with pytest.raises(RuntimeError, match="no Dask scheduler answers"):
         grade_report(course, "sample", tmp_path / "grades.csv",
                      cluster="tcp://127.0.0.1:9")
+
+
+def _saved(course, target, outcomes):
+    from mlsysim_lab.course.gradebook_sync import GradebookWriter
+
+    shutil.copytree(course, target)
+    with GradebookWriter(target, "sample", batch=10) as writer:
+        for outcome in outcomes:
+            writer.save(outcome)
+    return writer.failures, _scores(target)
+
+
+def test_a_submission_whose_scores_cannot_be_saved_costs_the_others_nothing(course, tmp_path):
+    """The coordinator saves many submissions per gradebook transaction; one that the
+    gradebook refuses (a test cell it does not know) is rolled back and reported, and
+    the submissions before and after it in the batch keep their rows."""
+    from mlsysim_lab.course.jobs import Outcome
+
+    release = nbformat.read(course / "release" / "sample" / "sample.ipynb", as_version=4)
+    good = {student: Outcome(student, files={"sample.ipynb": (
+        nbformat.writes(with_answers(release, CLASS[student])).encode(), 0o644)})
+        for student in ("ada", "cy")}
+    unknown = with_answers(release, CLASS["bob"])
+    test_cell = next(c for c in unknown.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    test_cell.metadata.nbgrader["grade_id"] = "no-such-cell"
+    bad = Outcome("bob", files={"sample.ipynb": (nbformat.writes(unknown).encode(), 0o644)})
+    alone, expected = _saved(course, tmp_path / "alone", list(good.values()))
+    failures, scores = _saved(course, tmp_path / "batch", [good["ada"], bad, good["cy"]])
+    assert not alone and set(failures) == {"bob"} and "could not be saved" in failures["bob"]
+    assert {s: scores[s] for s in good} == expected and set(expected) == set(good)
+    assert not (tmp_path / "batch" / "autograded" / "bob" / "sample").exists()
