@@ -24,6 +24,8 @@ STAGE = {names.COMPUTE: "gpu", names.wall(9): "cpu", names.wall(10): "storage"}
 
 #: The achieved fraction of peak (cited range) the scenario draws from.
 EFFICIENCY = catalog.get_assumption("resnet50-training-efficiency")
+#: JPEGs one CPU core decodes per second (cited range across CPUs and decoders).
+DECODE_RATE = catalog.get_assumption("jpeg-decode-rate-per-core")
 
 Scenario = Mapping[str, Any]
 
@@ -31,7 +33,7 @@ Scenario = Mapping[str, Any]
 def pipeline(s: Scenario, **overrides: Any) -> InputPipeline:
     """The student's training step (local NVMe, their CPU workers, the achieved fraction
     of peak) unless overridden."""
-    kwargs = {"batch": s["batch"], "workers": s["workers"],
+    kwargs = {"batch": s["batch"], "workers": s["workers"], "decode_rate_per_core": s["decode_rate"],
               "efficiency": Efficiency(compute_efficiency=s["efficiency"]), **overrides}
     return input_pipeline(MODEL, s["hardware"], **kwargs)
 
@@ -50,8 +52,8 @@ def _ms(seconds: float) -> str:
 def _gpu_working(s: Scenario) -> str:
     p, gpu = pipeline(s), catalog.get_hardware(s["hardware"])
     macs = catalog.get_model(MODEL).published_macs
-    return (f"3 x 2 x {macs / 1e9:.2f} GMAC x {s['batch']} images / ({s['efficiency']:.3g} x "
-            f"{gpu.peak('fp16') / 1e12:.0f} TFLOP/s) = {_ms(p.accelerator_s)}")
+    return (f"GPU: 3 x 2 x {macs / 1e9:.2f} GMAC x {s['batch']} images / ({s['efficiency']:.3g} "
+            f"x {gpu.peak('fp16') / 1e12:.0f} TFLOP/s) = {_ms(p.accelerator_s)}")
 
 
 def _stages(p: InputPipeline) -> str:
@@ -61,9 +63,9 @@ def _stages(p: InputPipeline) -> str:
 
 def _cpu_working(s: Scenario) -> str:
     p = pipeline(s)
-    rate = catalog.get_assumption("jpeg-decode-rate-per-core").value
-    return (f"CPU: {s['batch']} / ({s['workers']} workers x {rate:.0f} images/s) = "
-            f"{_ms(p.preprocessing_s)}; {_stages(p)}: the slowest binds")
+    rate = s["decode_rate"]
+    return (f"{_gpu_working(s)}; CPU: {s['batch']} / ({s['workers']} workers x {rate:.0f} "
+            f"images/s) = {_ms(p.preprocessing_s)}; {_stages(p)}: the slowest binds")
 
 
 def _utilisation_working(s: Scenario) -> str:
@@ -74,7 +76,7 @@ def _utilisation_working(s: Scenario) -> str:
 
 def _workers_working(s: Scenario) -> str:
     p = pipeline(s)
-    rate = catalog.get_assumption("jpeg-decode-rate-per-core").value
+    rate = s["decode_rate"]
     return (f"ceil({s['batch']} images / ({_ms(p.accelerator_s)} x {rate:.0f} images/s)) = "
             f"{p.workers_needed:.0f} workers")
 
@@ -105,8 +107,11 @@ LAB = LabSpec(
     level="intermediate", walls=(8, 9, 10, 1),
     paths={"first-time": 5},
     scenario={"hardware": Choice(values=("a100", "v100", "h100"), default="a100"),
-              "batch": Choice(values=(128, 256), default=256),
-              "workers": Choice(values=(2, 4, 8), default=4),
+              # every stage scales with the batch: the catalog's batch, pinned
+              "batch": Choice(values=(256,), default=256),
+              "decode_rate": Choice(values=(DECODE_RATE.low, DECODE_RATE.value,
+                                            DECODE_RATE.high), default=DECODE_RATE.value),
+              "workers": Choice(values=(1, 2, 4), default=4),
               "efficiency": Choice(values=(EFFICIENCY.low, (EFFICIENCY.low + EFFICIENCY.high) / 2,
                                            EFFICIENCY.high), default=EFFICIENCY.value)},
     goals=("Compute the GPU time of a training step from its FLOPs and the fraction of "
@@ -120,10 +125,6 @@ LAB = LabSpec(
                 "faster GPUs?", "Why does a faster GPU need more CPU cores and more storage "
                 "bandwidth to stay busy?"),
     items=(
-        NumericItem("gpu_step", "the GPU time of one training step (forward + backward) at "
-                    "your batch", unit="s", key=lambda s: pipeline(s).accelerator_s,
-                    hint="seconds, or a string with a unit such as 'ms'",
-                    working=_gpu_working),
         ChoiceItem("binding", "Which stage binds your step, with the data on the local NVMe "
                    "drive?", options=_stage_options(
                        cpu="image training is always starved by the CPU: with enough workers "

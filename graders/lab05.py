@@ -3,11 +3,9 @@
 from typing import Any, Mapping
 
 from mlsysim_lab import catalog
-from mlsysim_lab.grading import Choice, ChoiceItem, Count, LabSpec, NumericItem, Option
+from mlsysim_lab.grading import Choice, ChoiceItem, LabSpec, NumericItem, Option
 from mlsysim_lab.precision import scheme
-from mlsysim_lab.walls.algorithm.quantization import (baseline_precision,
-                                                      batch_where_speedup_falls_below,
-                                                      compare_precisions)
+from mlsysim_lab.walls.algorithm.quantization import baseline_precision, compare_precisions
 from mlsysim_lab.walls.data.ingestion import input_pipeline
 from mlsysim_lab.walls.node import Efficiency, decode_step
 from mlsysim_lab.walls.node.workload import decode_work
@@ -19,8 +17,6 @@ LLM = "llama-3-8b"
 CNN, CNN_BATCH = "resnet-50", 256
 ACHIEVED = Efficiency(
     compute_efficiency=catalog.get_assumption("resnet50-training-efficiency").value)
-#: The speedup threshold of the "when does INT4 stop paying" item.
-THRESHOLD = 1.5
 #: The weight formats of the "what fits" item, widest first, and its context (within
 #: every large model's window).
 FORMATS = ("fp16", "w8a16", "w4a16")
@@ -36,12 +32,6 @@ def llm_speedup(s: Scenario) -> float:
     row, = compare_precisions(LLM, s["hardware"], schemes=("w4a16",), batch=s["batch"],
                               tokens=s["context"])
     return float(row.speedup)
-
-
-def int4_falls_below(s: Scenario) -> float:
-    """The smallest decode batch at which W4A16 is less than 1.5x faster than FP16."""
-    return float(batch_where_speedup_falls_below(LLM, s["hardware"], "w4a16", THRESHOLD,
-                                                 context=s["context"]))
 
 
 def training_step_s(s: Scenario, precision: str) -> float | None:
@@ -86,13 +76,6 @@ def _speedup_working(s: Scenario) -> str:
             f"{row.step.bottleneck}-bound)")
 
 
-def _batch_working(s: Scenario) -> str:
-    w16, w4, k = _bytes(s)
-    return (f"(W16 + B K) / (W4 + B K) < 1.5 when B > (W16 - 1.5 W4) / (0.5 K) = "
-            f"({w16 / 1e9:.2f} - 1.5 x {w4 / 1e9:.2f}) GB / (0.5 x {k / 1e6:.0f} MB): "
-            f"batch {int4_falls_below(s):.0f}")
-
-
 def _training_working(s: Scenario) -> str:
     base = training_step_s(s, baseline_precision(s["hardware"]))
     steps = ", ".join(f"{name} {step * 1e3:.1f} ms" if (step := training_step_s(s, name))
@@ -119,8 +102,8 @@ LAB = LabSpec(
               "batch": Choice(values=(1, 8, 32), default=8),
               "big": Choice(values=("mixtral-8x7b", "gpt3-175b", "llama-3.1-405b"),
                             default="mixtral-8x7b")},
-    goals=("Predict the decode speedup of W4A16 from the bytes each step moves, and the "
-           "batch where it falls below 1.5x.",
+    goals=("Predict the decode speedup of W4A16 from the bytes each step moves, and see "
+           "it fall as the batch grows.",
            "See why weight-only quantization gains nothing on compute-bound training (at "
            "the fraction of peak lab 04 measured), where only 8-bit math helps.",
            "Decide which weight format lets a large model fit one GPU."),
@@ -133,9 +116,6 @@ LAB = LabSpec(
         NumericItem("speedup_w4a16", "the decode speedup of W4A16 over FP16 at your batch "
                     "and context", unit="", key=llm_speedup, hint="a ratio",
                     working=_speedup_working),
-        NumericItem("int4_batch", "the smallest decode batch at which W4A16 is less than "
-                    "1.5x faster than FP16, at your context", unit="", key=int4_falls_below,
-                    tolerance=Count(), hint="a batch size", working=_batch_working),
         ChoiceItem("training_gain", "Which scheme makes a ResNet-50 training step on your "
                    "GPU more than 10 % faster? (Training math is floating point: integer "
                    "peaks are out of scope.)", options=(

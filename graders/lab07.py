@@ -12,7 +12,6 @@ from typing import Any, Mapping
 from mlsysim_lab import catalog
 from mlsysim_lab.catalog.infrastructure import Region
 from mlsysim_lab.grading import Choice, ChoiceItem, LabSpec, NumericItem, Option
-from mlsysim_lab.walls.ops.cost import run_cost
 from mlsysim_lab.walls.ops.energy import EnergyResult, run_energy
 from mlsysim_lab.walls.ops.sustainability import footprint
 
@@ -49,14 +48,6 @@ def energy_change(s: Scenario) -> str:
     return "more" if ratio > SAME else "less" if ratio < 1 / SAME else "same"
 
 
-def carbon_share(s: Scenario) -> float:
-    """The carbon price's share of the bill in the dirty region (rented nodes), %."""
-    bill = run_cost(energy(s, s["dirty"]), NODE, s["dirty"], pricing="cloud",
-                    co2e_t=carbon_t(s, s["dirty"]),
-                    carbon_price_per_t=catalog.get_assumption("carbon-price").value)
-    return 100 * float(bill.carbon_usd / bill.total_usd)
-
-
 def implied_intensity(s: Scenario) -> float:
     """The grid intensity (gCO2e/kWh) the catalog's 412 t needs for its run's energy."""
     return CATALOG_T * 1e6 / float(energy(s, CATALOG_REGION, CATALOG_GPUS).facility_energy_kwh)
@@ -85,16 +76,6 @@ def _ratio_working(s: Scenario) -> str:
     return (f"({_grid(dirty)}) / ({_grid(clean)}) = "
             f"{carbon_t(s, dirty.id):.1f} t / {carbon_t(s, clean.id):.1f} t = "
             f"{carbon_t(s, dirty.id) / carbon_t(s, clean.id):.1f}x")
-
-
-def _share_working(s: Scenario) -> str:
-    price = catalog.get_assumption("carbon-price").value
-    carbon = carbon_t(s, s["dirty"]) * price
-    node = catalog.get_node(NODE)
-    rental = s["nodes"] * node.cloud_price_per_hour * DAYS * 24
-    return (f"{carbon_t(s, s['dirty']):.1f} t x {price:.0f} USD/t = {carbon:,.0f} USD against "
-            f"{s['nodes']} nodes x {node.cloud_price_per_hour:.2f} USD/h x {DAYS * 24} h = "
-            f"{rental:,.0f} USD: {carbon_share(s):.2f} % of the bill")
 
 
 def _catalog_working(s: Scenario) -> str:
@@ -143,9 +124,6 @@ LAB = LabSpec(
                     "region", unit="", key=lambda s: carbon_t(s, s["dirty"])
                     / carbon_t(s, s["clean"]), hint="a plain number",
                     working=_ratio_working),
-        NumericItem("carbon_share", "the share of the bill that the cited carbon price adds "
-                    "in your dirty region (rented nodes)", unit="%", key=carbon_share,
-                    working=_share_working),
         NumericItem("catalog_intensity", f"the grid intensity a {CATALOG_GPUS}-GPU, "
                     f"{DAYS}-day run in Iowa's data centre would need to emit "
                     f"{CATALOG_T:.0f} t", unit="gCO2e/kWh", key=implied_intensity,

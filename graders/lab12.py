@@ -79,18 +79,13 @@ def _working_days(s) -> str:
             f"{1 - f['lost_fraction']:.3f} = {f['days']:.3g} days")
 
 
-def _working_carbon(s) -> str:
-    f = report(s).figures
-    return (f"{f['energy_mwh']:.3g} MWh (GPUs {f['energy_mwh_by_scope']['gpu']:.3g}, with hosts "
-            f"{f['energy_mwh_by_scope']['it']:.3g}, x PUE {f['pue']}) at your grid = "
-            f"{f['operational_co2e_t']:.3g} t, + embodied {f['embodied_co2e_t']:.3g} t")
-
-
 def _working_cleaner(s) -> str:
+    f = report(s).figures
     moved = report(s, region=CLEAN).figures["co2e_t"]
     halved = report(s, tokens=config(s).tokens / 2).figures["co2e_t"]
-    return (f"now {report(s).figures['co2e_t']:.3g} t; moved to Quebec {moved:.3g} t; "
-            f"half the tokens {halved:.3g} t")
+    return (f"now {f['energy_mwh']:.3g} MWh x your grid = {f['operational_co2e_t']:.3g} t, + "
+            f"embodied {f['embodied_co2e_t']:.3g} t = {f['co2e_t']:.3g} t; moved to Quebec "
+            f"{moved:.3g} t; half the tokens {halved:.3g} t")
 
 
 LAB = LabSpec(
@@ -104,8 +99,7 @@ LAB = LabSpec(
               "region": Choice(values=("quebec", "norway", "california", "us-average",
                                        "iowa-miso", "poland", "india"), default="us-average")},
     goals=("Compose every domain of the stack into one audit of a training run.",
-           "Estimate its days and carbon from the token budget, the GPUs and the grid, "
-           "before the model says.",
+           "Estimate its days before the model says.",
            "Tell which lever, place or work, moves the carbon more."),
     minutes=10,
     discussion=("Moving a run between regions changes its carbon by more than an order of "
@@ -115,9 +109,6 @@ LAB = LabSpec(
                     "the wall-clock days of your run (compute at the measured MFU)",
                     unit="day", key=lambda s: report(s).figures["days"], tolerance=Banded(),
                     hint="days", working=_working_days),
-        NumericItem("co2e_t", "the carbon footprint of your run", unit="tCO2e",
-                    key=lambda s: report(s).figures["co2e_t"], tolerance=Banded(),
-                    working=_working_carbon),
         ChoiceItem("cleaner",
                    "Which cuts your run's carbon more: moving it to Quebec, or halving its "
                    "token budget?", options=(

@@ -98,7 +98,16 @@ def build():
         *L.code(LAB, "explain",
                 "a = decode_step(model, old, batch=batch, context=context)\n"
                 "b = decode_step(model, new, batch=batch, context=context)\n"
-                "print(explain(a, b, label_a=old.name, label_b=new.name).text)"),
+                "print(explain(a, b, label_a=old.name, label_b=new.name).text)\n"
+                "# the catalog's question: A100 -> H100, Llama-3-8B at batch 1\n"
+                "a100, h100 = catalog.get_hardware('a100-80gb-sxm'), catalog.get_hardware('h100-sxm')\n"
+                "llama = catalog.get_model('llama-3-8b')\n"
+                "gain = (decode_step(llama, a100, batch=1, context=context).latency_s\n"
+                "        / decode_step(llama, h100, batch=1, context=context).latency_s)\n"
+                "flops = h100.peak('fp16') / a100.peak('fp16')\n"
+                "print(f\"The catalog asks why {flops:.1f}x more FLOPS (A100 -> H100) does not give \"\n"
+                "      f\"{flops:.1f}x: at batch 1 the model gains {gain:.2f}x, the bandwidth ratio \"\n"
+                "      f\"({h100.memory_bandwidth / a100.memory_bandwidth:.2f}x).\")"),
         *L.text("## 2. Batching until compute binds\n\nThe intensity $BW/(W + Bs)$ grows with "
                 "the batch. At which batch does it reach each GPU's ridge point?"),
         *L.predict(LAB, "crossover_old",

@@ -25,7 +25,6 @@ What fewer bits buy depends on the wall that binds:
 """
 
 SETUP = """
-import math
 import numpy as np
 from mlsysim_lab import catalog
 from mlsysim_lab.precision import scheme
@@ -95,8 +94,6 @@ def build():
                    "w4 = w16 * scheme('w4a16').weight_bytes / scheme('fp16').weight_bytes\n"
                    "k = context * kv_token + activations\n"
                    "speedup_w4a16 = (w16 + batch * k) / (w4 + batch * k)", 2),
-        *L.predict(LAB, "int4_batch",
-                   "int4_batch = math.ceil((w16 - 1.5 * w4) / (0.5 * k))", 2),
         *L.code(LAB, "speedup-sweep", SPEEDUP_SWEEP),
         *L.text("The weights are read once per step for the whole batch; every sequence adds "
                 "its own 16-bit KV cache. As the batch grows, the bytes INT4 shrinks become a "
@@ -111,13 +108,20 @@ def build():
                    "need = {f: big.total_params * scheme(f).weight_bytes for f in ('fp16', 'w8a16', 'w4a16')}\n"
                    "fits = next((f for f, b in need.items() if b < gpu.memory_capacity), 'none')", 1),
         *L.code(LAB, "fit", FIT),
-        *L.text("A format that fits at batch 1 can leave little room for the KV cache of a "
-                "real batch."),
+        *L.reflect(LAB, "four-x",
+                   "A vendor slide says 'INT4: 4x faster'. Using your numbers, when is it "
+                   "close to true, and when is it false?",
+                   "Closest at batch 1 and short contexts in memory-bound decode, where the "
+                   "weights dominate the bytes moved: the speedup is below 4x even then, "
+                   "because the KV cache and activations stay 16-bit, and it falls toward 1 "
+                   "as the batch and the context grow. It is false for compute-bound work "
+                   "such as CNN training, where weight-only INT4 computes at the 16-bit peak "
+                   "and gains nothing. What INT4 always buys is capacity: a larger model or a "
+                   "larger batch fits.", 2),
         *L.summary(LAB, "While memory bandwidth binds, quantization gains the ratio of bytes "
-                   "moved, which is below the weight byte ratio and shrinks with the batch "
-                   "and the context. Where compute binds, weight-only schemes gain nothing "
-                   "and only 8-bit math helps, where the GPU has an 8-bit peak. Fewer weight "
-                   "bytes also relax memory capacity; what they cost in accuracy is an "
-                   "empirical question, not a roofline one."),
+                   "moved, below the weight byte ratio and shrinking with the batch and the "
+                   "context. Where compute binds, weight-only schemes gain nothing; only 8-bit "
+                   "math helps. Fewer bytes also relax capacity; the accuracy cost is "
+                   "empirical, not a roofline question."),
     ]
     return L.notebook(LAB, blocks)

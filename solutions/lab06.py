@@ -8,16 +8,16 @@ from mlsysim_lab.course import blocks as L
 LAB = "lab06"
 
 RECAP = """
-A 70B model trains on **TP x PP x DP** GPUs: TP splits each layer over a node's NVLink,
-PP splits the layers into stages, DP replicas **all-reduce their gradients**. A ring
-all-reduce of $n$ bytes over $p$ peers takes (Patarasuk & Yuan, JPDC 2009)
+A 70B model trains on **TP x PP x DP** GPUs (TP over a node's NVLink, PP over layer
+stages, DP replicas that **all-reduce their gradients**). A ring all-reduce of $n$ bytes
+over $p$ peers takes (Patarasuk & Yuan, JPDC 2009)
 
 $$t = \\frac{2(p-1)}{p}\\,\\frac{n}{B} + 2(p-1)\\,\\alpha .$$
 
-With $m$ micro-batches per pipeline the bubble costs $t_\\text{compute}(PP-1)/m$ (GPipe,
-2019); the step adds the TP, PP and DP communication, and the **scaling efficiency** is
-$t_\\text{compute} / t_\\text{step}$. A cluster fails whenever any part does:
-$\\text{MTBF} = 1 / (n_\\text{GPU}\\lambda_\\text{GPU} + n_\\text{node}\\lambda_\\text{node})$.
+With $m$ micro-batches the pipeline bubble costs $t_\\text{compute}(PP-1)/m$ (GPipe, 2019);
+the **scaling efficiency** is $t_\\text{compute} / t_\\text{step}$. A cluster fails
+whenever any part does: $\\text{MTBF} = 1 / (n_\\text{GPU}\\lambda_\\text{GPU} +
+n_\\text{node}\\lambda_\\text{node})$.
 """
 
 SETUP = """
@@ -103,18 +103,24 @@ def build():
                    "efficiency_4x = 100 * c / (c + bubble + rest)", 2),
         *L.code(LAB, "scaling-plot", SCALING_PLOT),
         *L.text("## Failures"),
-        *L.predict(LAB, "mtbf", "mtbf = 1 / (gpus * gpu_rate + gpus // tp * node_rate)", 2),
-        *L.predict(LAB, "rule_rate",
+        *L.predict(LAB, "rule",
                    "at_1024 = 1 / (1024 * gpu_rate + 1024 // tp * node_rate)   # hours\n"
-                   "rule_rate = at_1024 / 20", 2),
+                   "rule = 'pessimistic' if at_1024 > 20 else 'optimistic'", 1),
         *L.code(LAB, "failures", FAILURES),
-        *L.text("Quote an MTBF from a fleet's measured rates, not a rule. At the Young-Daly "
-                "interval, failures cost far less than communication."),
-        *L.summary(LAB, "Communication and synchronization bind across nodes: the gradient "
-                   "all-reduce does not shrink as GPUs are added, while at a fixed global "
-                   "batch each GPU's compute does and the pipeline bubble grows. Reliability "
-                   "gets worse in proportion to the cluster (MTBF = 1 / summed rates), but "
-                   "with fast checkpoints and restarts it stays a small share at a thousand "
-                   "GPUs. Quote an MTBF with the fleet's measured rates, not a rule of thumb."),
+        *L.reflect(LAB, "first-fix",
+                   "Your cluster loses part of its wall-clock to failures and part to "
+                   "communication and the bubble (printed above). Which would you attack "
+                   "first, and with what?",
+                   "Usually communication and the bubble: at the Young-Daly interval with a "
+                   "checkpoint store that scales with the cluster, failures cost a few percent, "
+                   "while the step loses far more to the all-reduce and the bubble. More "
+                   "micro-batches (a larger global batch), overlapping the all-reduce with the "
+                   "backward pass or fewer DP replicas attack it. Failures come first only with "
+                   "slow checkpoints, a failure-prone fleet or a much larger cluster.", 2),
+        *L.summary(LAB, "Communication and synchronization bind across nodes: the all-reduce "
+                   "does not shrink as GPUs are added while each GPU's compute does, and the "
+                   "bubble grows. Failures grow with the cluster but, checkpointed at the "
+                   "Young-Daly interval, cost less. Quote an MTBF from a fleet's measured "
+                   "rates, not a rule."),
     ]
     return L.notebook(LAB, blocks)

@@ -8,10 +8,9 @@ from mlsysim_lab.course import blocks as L
 LAB = "lab07"
 
 RECAP = """
-The GPUs and their hosts draw a share of the node's rated power for the whole run; the
-data centre adds cooling and power conversion, measured by its **PUE** (facility / IT
-energy; Barroso et al. 2018). The grid's carbon intensity $I$ says what each kWh emits
-(Patterson et al. 2021):
+A node draws a share $f$ of its rated power while training; the data centre's **PUE**
+(facility / IT energy; Barroso et al. 2018) adds cooling and conversion, and the grid's
+carbon intensity $I$ says what each kWh emits (Patterson et al. 2021):
 
 $$E = N_\\text{node}\\, P_\\text{node}\\, f\\; t \\times \\text{PUE}, \\qquad
 \\text{CO}_2\\text{e} = E \\times I, \\qquad
@@ -21,6 +20,7 @@ $$E = N_\\text{node}\\, P_\\text{node}\\, f\\; t \\times \\text{PUE}, \\qquad
 SETUP = """
 import numpy as np
 from mlsysim_lab import catalog
+from mlsysim_lab.walls.ops.cost import run_cost
 from mlsysim_lab.walls.ops.energy import run_energy
 from mlsysim_lab.walls.ops.sustainability import footprint
 nodes, days = lab.scenario['nodes'], 30
@@ -54,6 +54,12 @@ run = {r.id: footprint(run_energy(256, days * 86400, node=node, pue=r.pue), r).o
        for r in (iowa, catalog.get_region('quebec'))}
 print("the catalog's run (256 GPUs): 412 t in Iowa and 10 t in Quebec; the model: "
       + ' and '.join(f'{t:.0f} t in {catalog.get_region(name).name}' for name, t in run.items()))
+for r in (clean, dirty):
+    e = run_energy(nodes * node.accelerators, days * 86400, node=node, pue=r.pue)
+    bill = run_cost(e, node, r, pricing='cloud', co2e_t=footprint(e, r).operational_t,
+                    carbon_price_per_t=price.value)
+    print(f'{r.name}: bill {bill.total_usd:,.0f} USD, of which carbon {bill.carbon_usd:,.0f} USD '
+          f'({100 * bill.carbon_usd / bill.total_usd:.1f} %)')
 """
 
 def build():
@@ -67,11 +73,6 @@ def build():
                    "                 'less' if dirty.pue < clean.pue else 'same')", 1),
         *L.predict(LAB, "co2_ratio",
                    "co2_ratio = dirty.pue * dirty.grid_intensity / (clean.pue * clean.grid_intensity)", 2),
-        *L.predict(LAB, "carbon_share",
-                   "e_dirty = energy_clean * dirty.pue / clean.pue                 # MWh\n"
-                   "carbon = e_dirty * 1e3 * dirty.grid_intensity / 1e6 * price.value   # USD\n"
-                   "rental = nodes * node.cloud_price_per_hour * days * 24\n"
-                   "carbon_share = 100 * carbon / (rental + carbon)", 2),
         *L.text("## A headline to check\n\nThe catalog says a run of 256 H100 for 30 days "
                 "emits 412 t of CO2 in Iowa and 10 t in Quebec."),
         *L.predict(LAB, "catalog_intensity",
@@ -80,11 +81,19 @@ def build():
         *L.code(LAB, "verify", VERIFY),
         *L.text("The IT energy is the same everywhere: the PUE moves the kWh, the grid what "
                 "each kWh emits. The 412 t needs a grid dirtier than any the zoo cites."),
-        *L.summary(LAB, "Energy (wall 17) is set by the hardware, the time and the data "
-                   "centre's PUE: moving a run changes it only through the PUE. Carbon (wall "
-                   "18) is that energy times the grid's intensity, which spans more than an "
-                   "order of magnitude between regions: location is the largest lever on "
-                   "emissions. The bill (wall 19) of rented GPUs is dominated by the rental; "
-                   "at the social cost of carbon the carbon term is a small share."),
+        *L.reflect(LAB, "carbon-price",
+                   "What share of your dirty region's bill is carbon at the cited price "
+                   "(printed above)? Would that price alone move your run, and what would?",
+                   "Carbon adds only a few percent to the bill at the cited price, less than "
+                   "rental prices differ between providers and regions, so the price alone "
+                   "rarely moves a run. A price several times higher, a cap on emissions, a "
+                   "customer or regulator reporting requirement, or cheaper clean capacity "
+                   "would; the carbon ratio between the grids is tens of times, so the move "
+                   "itself is the largest lever.", 2),
+        *L.summary(LAB, "Energy (wall 17) follows the hardware, the time and the PUE: moving "
+                   "a run changes it only through the PUE. Carbon (wall 18) is that energy "
+                   "times the grid's intensity, which spans over an order of magnitude between "
+                   "regions: location is the largest lever. The bill (wall 19) is mostly "
+                   "rental; at the cited carbon price, carbon is a small share."),
     ]
     return L.notebook(LAB, blocks)

@@ -8,11 +8,10 @@ from mlsysim_lab.course import blocks as L
 LAB = "lab12"
 
 RECAP = """
-An audit chains the walls: tokens $D$ x FLOPs per token = the work (scaling laws);
-divided by GPUs x peak x the measured MFU, the days (compute, communication, bubbles,
-failures); GPU-hours x power x hosts x PUE, the energy; x the grid's carbon per kWh, plus
-the GPUs' embodied carbon, the footprint. The plan is lab 11's fastest configuration for
-your run.
+An audit chains the walls: tokens $D$ x FLOPs per token is the work (scaling laws); over
+GPUs x peak x the measured MFU, the days; GPU-hours x power x hosts x PUE, the energy;
+x the grid's gCO2e/kWh, plus embodied carbon, the footprint. The plan is lab 11's
+fastest configuration for your run.
 """
 
 SETUP = """
@@ -73,20 +72,24 @@ def build():
         *L.predict(LAB, "days",
                    "days = flops_per_token * tokens / (devices * gpu.peak('bf16') * mfu) / 86400",
                    2),
-        *L.predict(LAB, "co2e_t",
-                   "gpu_hours = days * 24 * devices\n"
-                   "co2e_t = gpu_hours * (gpu_kw * region.pue * region.grid_intensity / 1e3\n"
-                   "                      + embodied_kg_per_hour) / 1e3", 2),
         *L.predict(LAB, "cleaner",
                    "quebec = catalog.get_region('quebec')\n"
                    "ratio = (quebec.pue * quebec.grid_intensity\n"
                    "         / (region.pue * region.grid_intensity))\n"
                    "cleaner = 'move' if ratio < 0.5 else 'halve'", 1),
         *L.code(LAB, "verify", VERIFY),
-        *L.summary(LAB, "**Compute throughput** (wall 1) at a measured MFU sets the days once "
-                   "**scaling laws** (wall 11) set the work; communication, the bubble and "
-                   "failures (walls 14-16) are what the MFU below 1 pays for. **Energy** "
-                   "(wall 17) follows the GPU-hours, and **carbon** (wall 18) the grid: the "
-                   "place can move it more than the work does."),
+        *L.reflect(LAB, "upgrade",
+                   "The audit names each layer's binding wall and one most valuable upgrade. "
+                   "Would you buy that upgrade first? Why, with your run's numbers?",
+                   "Usually yes when the upgrade attacks the wall that sets the days (compute "
+                   "at the measured MFU): more or faster GPUs, or a higher MFU through less "
+                   "communication and a smaller bubble, shorten the run, and energy and carbon "
+                   "follow the GPU-hours. But the cheapest carbon cut is often the place, not "
+                   "the hardware: on a dirty grid, moving the run cuts tCO2e more than any "
+                   "upgrade. A good answer weighs days, dollars and tonnes, not one figure.", 2),
+        *L.summary(LAB, "**Compute** (wall 1) at a measured MFU sets the days once **scaling "
+                   "laws** (11) set the work; walls 14-16 are why the MFU is below 1. "
+                   "**Carbon** (18) follows the energy (17) and the grid: the place can move "
+                   "it more than the work does."),
     ]
     return L.notebook(LAB, blocks)

@@ -42,6 +42,19 @@ def test_a_student_meets_the_stated_minutes(lab):
     assert estimated_minutes(notebook, spec) <= spec.minutes
 
 
+@pytest.mark.parametrize("lab", LABS)
+def test_every_lab_has_the_catalogs_structure(lab):
+    """../shared/LABS.md: at least one choice item whose wrong options are named
+    misconceptions, and one or two short reflections (written, manually graded)."""
+    spec = load_lab(lab)
+    choices = [item for item in spec.items if item.kind == "choice"]
+    assert choices, f"{lab} has no choice item"
+    notebook = nbformat.read(labs_dir() / f"{lab}.ipynb", as_version=4)
+    reflections = [cell for cell in notebook.cells if cell.cell_type == "markdown"
+                   and cell.metadata.get("nbgrader", {}).get("solution")]
+    assert 1 <= len(reflections) <= 2, f"{lab} has {len(reflections)} reflections"
+
+
 def test_most_labs_take_15_to_30_minutes():
     minutes = [load_lab(lab).minutes for lab in LABS]
     assert sum(15 <= m <= 30 for m in minutes) >= 0.75 * len(minutes), minutes

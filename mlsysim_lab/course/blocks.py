@@ -39,14 +39,12 @@ def intro(lab_id: str, recap: str) -> list[Any]:
     spec = load_lab(lab_id)
     return [cells.markdown(f"# {heading(lab_id)}\n\n**The question:** {spec.question}\n\n"
                            f"*{spec.level.capitalize()}, about {spec.minutes} minutes.*\n\n"
-                           "**How this lab works.** For each question you first *predict*: "
-                           "write your estimate in the answer cell and run the cell below it, "
-                           "which commits the prediction and locks it. Only then does the "
-                           "reveal cell show what the reference model computes, and how far "
-                           "off you were. Your commits are saved at once in "
-                           f"`{spec.id}.predictions.json` beside this notebook (keep it with "
-                           "the notebook): a committed prediction is final, and it is the one "
-                           "graded when the lab is autograded.\n\n"
+                           "**How this lab works.** Predict first: type your estimate in the "
+                           "answer cell and run the cell below it, which commits and locks it "
+                           f"(saved in `{spec.id}.predictions.json` beside this notebook: keep "
+                           "the two together). Then the reveal shows what the model computes "
+                           "and how far off you were. The committed prediction is the one "
+                           "graded.\n\n"
                            f"## Recap\n\n{recap.strip()}")]
 
 
