@@ -12,10 +12,17 @@ machine; prints one ``name: value`` line per figure.
   the notebook run so the predictions are committed, the ledger beside it) and submitted
   N times; graded by ``mlsysim_lab.course.autograde`` (what ``mlsysim-lab grade`` runs)
   with the same WORKERS.
+- **feedback**: every lab submission's HTML feedback, by ``mlsysim-lab feedback``'s
+  converter in this process and by one ``nbgrader generate_feedback`` process; printed
+  as seconds per submission (total over N).
 
 Each side is timed on a quarter of the submissions and on all of them: the seconds per
 submission are the slope between the two (what one more submission costs), the fixed
-seconds the rest (starting processes, kernels' warm-up); the projections use both.
+seconds the rest (starting processes, kernels' warm-up); the projections use both. The
+four runs alternate between the sides (trivial quarter, lab quarter, lab class, trivial
+class), so that other jobs' load on a shared machine weighs on both alike.
+``*_cpu_s_per_submission`` is the same slope in CPU seconds of every process a side runs
+(nbgrader, kernels, workers, the kernel zygote): it hardly moves with the machine's load.
 
 Needs the package installed (the grading kernels import it) and solutions/ of this
 repository.
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -132,18 +140,47 @@ def _mean_score(root: Path, assignment: str, course_id: str) -> float:
     return sum(scores) / len(scores) if scores else float("nan")
 
 
-def _timed(run, students: list[str]) -> tuple[float, float]:
-    """(fixed seconds, seconds per submission) of ``run``: timed on a quarter of the
-    class and on all of it, a line through the two points."""
-    few = students[:max(1, len(students) // 4)]
+def _feedback_times(root: Path, assignment: str) -> tuple[float, float]:
+    """Seconds to write every student's feedback: ``mlsysim-lab feedback``'s converter in
+    this process, then one ``nbgrader generate_feedback --force`` process."""
+    from mlsysim_lab.course.feedback import generate_feedback
+
     start = time.perf_counter()
-    run(few)
-    small = time.perf_counter() - start
+    result = generate_feedback(root, assignment)
+    ours = time.perf_counter() - start
+    if result.failures:
+        raise RuntimeError(f"feedback failed: {next(iter(result.failures.values()))}")
     start = time.perf_counter()
-    run(students)
-    large = time.perf_counter() - start
-    per = (large - small) / (len(students) - len(few))
-    return max(0.0, large - per * len(students)), per
+    _nbgrader(root, "generate_feedback", assignment, "--force")
+    return ours, time.perf_counter() - start
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and of every child it has waited for (theirs too)."""
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+def _timed_side_by_side(first, second, students: int) -> list[tuple[float, float, float]]:
+    """(fixed seconds, seconds per submission, CPU seconds per submission) of two
+    graders, each timed on a quarter of its class and on all of it (a line through the
+    two points). The runs alternate (first's quarter, second's quarter, second's class,
+    first's class) so that a change in the machine's load from other jobs weighs on both
+    sides alike; CPU time (every process a side starts, kernels included) hardly
+    depends on that load."""
+    few = max(1, students // 4)
+    seconds, cpu = {}, {}
+    for run, count in ((first, few), (second, few), (second, students), (first, students)):
+        start, start_cpu = time.perf_counter(), _cpu_s()
+        run(count)
+        seconds[run, count] = time.perf_counter() - start
+        cpu[run, count] = _cpu_s() - start_cpu
+    lines = []
+    for run in (first, second):
+        per = (seconds[run, students] - seconds[run, few]) / (students - few)
+        per_cpu = (cpu[run, students] - cpu[run, few]) / (students - few)
+        lines.append((max(0.0, seconds[run, students] - per * students), per, per_cpu))
+    return lines
 
 
 def main(copies: int, workers: int, lab: str) -> None:
@@ -156,14 +193,14 @@ def main(copies: int, workers: int, lab: str) -> None:
         scratch = Path(folder)
         trivial_root, trivial_students = trivial_course(scratch, copies)
         lab_root, lab_students = lab_course(scratch, lab, copies)
-        trivial_fixed, trivial = _timed(
-            lambda chosen: nbgrader_processes(trivial_root, "trivial", chosen, workers),
-            trivial_students)
+        (trivial_fixed, trivial, trivial_cpu), (lab_fixed, ours, ours_cpu) = _timed_side_by_side(
+            lambda count: nbgrader_processes(trivial_root, "trivial", trivial_students[:count],
+                                             workers),
+            lambda count: failures.update(autograde(lab_root, lab, students=lab_students[:count],
+                                                    workers=workers)), copies)
         trivial_score = _mean_score(trivial_root, "trivial", "trivial")
-        lab_fixed, ours = _timed(
-            lambda chosen: failures.update(autograde(lab_root, lab, students=chosen,
-                                                     workers=workers)), lab_students)
         lab_score = _mean_score(lab_root, lab, "mlsysim-lab")
+        ours_feedback, nbgrader_feedback = _feedback_times(lab_root, lab)
 
     print(f"nbgrader: {nbgrader.__version__}")
     print(f"cpus: {os.cpu_count()}")
@@ -180,6 +217,11 @@ def main(copies: int, workers: int, lab: str) -> None:
     if failures:
         print(f"lab_first_failure: {next(iter(failures.values()))}")
     print(f"ratio: {ours / trivial:.2f}")
+    print(f"trivial_cpu_s_per_submission: {trivial_cpu:.3f}")
+    print(f"lab_cpu_s_per_submission: {ours_cpu:.3f}")
+    print(f"cpu_ratio: {ours_cpu / trivial_cpu:.2f}")
+    print(f"feedback_s_per_submission: {ours_feedback / copies:.3f}")
+    print(f"nbgrader_feedback_s_per_submission: {nbgrader_feedback / copies:.3f}")
     for count in (300, 10_000):
         print(f"projected_{count}_submissions_min: {(lab_fixed + count * ours) / 60:.1f}")
         print(f"trivial_projected_{count}_submissions_min: "

@@ -132,7 +132,6 @@ class GradebookWriter:
 
     def __init__(self, root: Path, assignment: str, coursedir: Any = None, *,
                  batch: int = 25) -> None:
-        self.root = root
         self.assignment = assignment
         self.coursedir = coursedir or course_directory(root)
         self.batch = batch

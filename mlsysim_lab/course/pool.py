@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable
 
 from mlsysim_lab.course.jobs import Outcome, Submission, Template, grade_submission
+from mlsysim_lab.course.kernels import running_zygote
 
 #: Tries of one submission before its worker's death is reported as its failure.
 ATTEMPTS = 2
@@ -31,11 +32,16 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _serve(connection: Connection, template: Template) -> None:
-    """A worker's loop: grade each submission received until told to stop (None)."""
+    """A worker's loop: say it is ready, then grade each submission received until told
+    to stop (None)."""
+    connection.send(None)
     while True:
         submission = connection.recv()
         if submission is None:
-            os._exit(0)   # nothing to tear down; the zygote exits when its pipe closes
+            zygote = running_zygote()
+            if zygote is not None:
+                zygote.close()   # it exits at once; waiting for it collects its CPU time
+            os._exit(0)
         connection.send(grade_submission(template, submission))
 
 
@@ -45,6 +51,10 @@ class _Worker:
         self.process = context.Process(target=_serve, args=(theirs, template), daemon=True)
         self.process.start()
         theirs.close()
+        # Jobs go only to a worker that has said it is ready: a spawned worker fetches its
+        # end of the pipe from this process, so until then a send to a worker that died
+        # starting would wait forever instead of failing.
+        self.ready = False
         self.job: Submission | None = None
 
     def stop(self) -> None:
@@ -61,16 +71,18 @@ class _Worker:
 def run_local(template: Template, submissions: Iterable[Submission], workers: int,
               done: Callable[[Outcome], None]) -> None:
     """Grade every submission on ``workers`` processes; ``done`` gets each outcome as it
-    arrives (in this process, which alone writes the gradebook)."""
+    arrives (in this process, which alone writes the gradebook). Raises RuntimeError if
+    workers die :data:`ATTEMPTS` + 1 times in a row before they are ready."""
     queue = deque(submissions)
     if not queue:
         return
     context = _context()
     attempts: dict[str, int] = {}
+    failed_starts = 0
     pool = [_Worker(context, template) for _ in range(max(1, min(workers, len(queue))))]
     def dispatch() -> None:
         for worker in pool:
-            if worker.job is None and queue:
+            if worker.ready and worker.job is None and queue:
                 worker.job = queue.popleft()
                 attempts[worker.job.student] = attempts.get(worker.job.student, 0) + 1
                 try:
@@ -81,22 +93,32 @@ def run_local(template: Template, submissions: Iterable[Submission], workers: in
     try:
         while queue or any(worker.job for worker in pool):
             dispatch()
-            busy = [w for w in pool if w.job is not None]
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            watched = [w for w in pool if w.job is not None or not w.ready]
+            ready = wait([w.connection for w in watched] + [w.process.sentinel for w in watched])
             arrived = []
             for index, worker in enumerate(pool):
-                if worker.job is None or not (worker.connection in ready
-                                              or worker.process.sentinel in ready):
+                if worker not in watched or not (worker.connection in ready
+                                                 or worker.process.sentinel in ready):
                     continue
-                job, worker.job = worker.job, None
                 try:
-                    arrived.append(worker.connection.recv())
-                    continue
+                    message = worker.connection.recv()
                 except (EOFError, OSError):
                     pass
+                else:
+                    if worker.ready:
+                        worker.job = None
+                        arrived.append(message)
+                    worker.ready, failed_starts = True, 0
+                    continue
                 worker.process.join()
                 code = worker.process.exitcode
-                if attempts[job.student] < ATTEMPTS:
+                job, worker.job = worker.job, None
+                if job is None:
+                    failed_starts += 1
+                    if failed_starts > ATTEMPTS:
+                        raise RuntimeError(f"the grading workers die as they start (exit code "
+                                           f"{code}); nothing was graded by them")
+                elif attempts[job.student] < ATTEMPTS:
                     queue.appendleft(job)
                 else:
                     arrived.append(Outcome(job.student, error=f"its grading worker died "

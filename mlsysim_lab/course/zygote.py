@@ -91,6 +91,16 @@ def _become_kernel(connection: socket.socket, fds: list[int], request: dict[str,
         os._exit(code)
 
 
+def _reap(_signum: int, _frame: object) -> None:
+    """Collect every child that has exited (so their CPU time counts as the zygote's, and
+    through it the worker's, as a kernel started the usual way counts as its manager's)."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+
+
 def _preload(labs: Sequence[str]) -> None:
     """Import :data:`PRELOAD` and every module of the package a lab can import (not the
     instructor's ``course`` and ``cli``), and read the specs of ``labs`` (instructor code;
@@ -120,7 +130,7 @@ def serve(path: str, labs: Sequence[str] = ()) -> None:
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"   # no debugger warning at import
     _preload(labs)
     gc.freeze()   # the preloaded objects stay shared: a child's collections never touch them
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children are reaped by the system
+    signal.signal(signal.SIGCHLD, _reap)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
     os.rename(path + ".tmp", path)   # the socket appears only when the zygote is ready
