@@ -1,9 +1,12 @@
 """The built wheel, installed in a fresh virtual environment, carries every lab: every
 lab's notebook executes against the installed package without error (the instructor
 solution, which exercises every cell), and the student notebooks are found inside the
-wheel; `mlsysim-lab labs run` executes one from there."""
+wheel; `mlsysim-lab labs run` executes one from there; an instructor grades a class from
+it on this machine and, with the ``cluster`` extra, on a Dask cluster."""
 
+import csv
 import json
+import shutil
 import subprocess
 import sys
 import venv
@@ -46,8 +49,8 @@ def fresh_env(tmp_path_factory):
     env_dir = scratch / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)],
-                             capture_output=True, text=True)
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet",
+                              f"{wheel}[cluster]"], capture_output=True, text=True)
     assert install.returncode == 0, install.stderr[-2000:]
     return python
 
@@ -71,15 +74,26 @@ def test_every_lab_runs_from_the_installed_wheel(fresh_env, tmp_path):
     print("lab run times from the installed wheel (s):", timings)
 
 
-def test_the_instructor_path_grades_from_the_installed_wheel(fresh_env, tmp_path):
-    """course init -> generate_assignment -> a solution and a blank submission ->
-    `mlsysim-lab grade`, every command from the wheel's venv: the trusted preprocessors
-    load from the installed package and the report has a row per item."""
-    import csv
+CLUSTER_GRADE = r'''
+import sys
+from distributed import LocalCluster
+from mlsysim_lab.cli import main
+if __name__ == "__main__":   # the cluster's worker processes import this file too
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      scheduler_port=0, dashboard_address=None) as cluster:
+        sys.exit(main(["grade", "lab00", "--cluster", cluster.scheduler_address]))
+'''
 
+
+@pytest.fixture(scope="module")
+def wheel_course(fresh_env, tmp_path_factory):
+    """course init -> generate_assignment -> a solution and a blank submission, every
+    command from the wheel's venv; graded by `mlsysim-lab grade` on this machine in
+    ``local`` and on a Dask LocalCluster of the venv's processes in ``cluster``."""
+    tmp_path = tmp_path_factory.mktemp("wheel-course")
     bin_dir = fresh_env.parent
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
-    course = tmp_path / "course"
+    course = tmp_path / "local"
 
     def run(*args, cwd=tmp_path):
         return subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
@@ -95,9 +109,26 @@ def test_the_instructor_path_grades_from_the_installed_wheel(fresh_env, tmp_path
         folder = course / "submitted" / student / "lab00"
         folder.mkdir(parents=True)
         (folder / "lab00.ipynb").write_text(source.read_text())
+    shutil.copytree(course, tmp_path / "cluster")
     graded = run(bin_dir / "mlsysim-lab", "grade", "lab00", cwd=course)
     assert graded.returncode == 0, graded.stdout + graded.stderr
-    rows = list(csv.DictReader((course / "grades-lab00.csv").open()))
+    (tmp_path / "grade.py").write_text(CLUSTER_GRADE)
+    graded = run(bin_dir / "python", tmp_path / "grade.py", cwd=tmp_path / "cluster")
+    assert graded.returncode == 0, graded.stdout + graded.stderr[-3000:]
+    return {where: list(csv.DictReader((tmp_path / where / "grades-lab00.csv").open()))
+            for where in ("local", "cluster")}
+
+
+def test_the_instructor_path_grades_from_the_installed_wheel(wheel_course):
+    """The trusted preprocessors load from the installed package and the report has a
+    row per item: full marks for the solution, none for the blank notebook."""
+    rows = wheel_course["local"]
     by_student = {s: [r for r in rows if r["student"] == s] for s in ("sol", "blank")}
     assert all(float(r["points"]) == float(r["out_of"]) for r in by_student["sol"])
     assert all(float(r["points"]) == 0 for r in by_student["blank"]) and by_student["blank"]
+
+
+def test_a_dask_cluster_grades_from_the_installed_wheel(wheel_course):
+    """The cluster extra installs with the wheel, and a LocalCluster of the venv's
+    processes grades the class exactly as this machine does."""
+    assert wheel_course["cluster"] == wheel_course["local"]
