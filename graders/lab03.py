@@ -109,7 +109,7 @@ LAB = LabSpec(
                     unit="GB", key=lambda s: kv_bytes_per_token(s["model"], "fp16", s["kv"])
                     * context(s) / 1e9, tolerance=Banded(), working=kv_working),
         ChoiceItem("claim",
-                   "The catalog says one 128K-token Llama 3 8B conversation fills an 80 GB "
+                   "A public tutorial says one 128K-token Llama 3 8B conversation fills an 80 GB "
                    "GPU. What would make that true?",
                    options=(
             Option("mha", "a KV head per query head",

@@ -111,7 +111,7 @@ LAB = LabSpec(
               "batch": Choice(values=(256,), default=256),
               "decode_rate": Choice(values=(DECODE_RATE.low, DECODE_RATE.value,
                                             DECODE_RATE.high), default=DECODE_RATE.value),
-              "workers": Choice(values=(1, 2, 4), default=4),
+              "workers": Choice(values=(1, 2, 4), default=2),
               "efficiency": Choice(values=(EFFICIENCY.low, (EFFICIENCY.low + EFFICIENCY.high) / 2,
                                            EFFICIENCY.high), default=EFFICIENCY.value)},
     goals=("Compute the GPU time of a training step from its FLOPs and the fraction of "

@@ -142,8 +142,8 @@ LAB = LabSpec(
             Option("w8a16", "W8A16", misconception="8-bit weights always suffice: compare 1 "
                    "byte per parameter with the capacity",
                    why="1 byte per parameter fits, 2 do not"),
-            Option("w4a16", "W4A16", misconception="4-bit is always needed: a smaller model "
-                   "or a larger GPU fits in 8 or 16 bits",
+            Option("w4a16", "W4A16", misconception="4-bit is the answer whatever the model: "
+                   "compare half a byte per parameter, and one and two, with the capacity",
                    why="only half a byte per parameter fits"),
             Option("none", "none", misconception="4-bit makes any model fit: half a byte per "
                    "parameter can still exceed one GPU",

@@ -114,13 +114,15 @@ LAB = LabSpec(
                     unit="%", key=lambda s: 100 * float(step(s, GROWTH).scaling_efficiency),
                     working=_efficiency_working),
         ChoiceItem("rule", f"'A {CATALOG_GPUS:,}-GPU cluster fails every "
-                   f"{CATALOG_MTBF_H:.0f} h.' For your fleet's failure rates, that rule is",
+                   f"{CATALOG_MTBF_H:.0f} h.' With your fleet's failure rates, is that rule "
+                   f"optimistic (your {CATALOG_GPUS:,}-GPU cluster would fail more often) or "
+                   "pessimistic (less often)?",
                    options=(
-            Option("optimistic", "optimistic: your fleet fails more often",
+            Option("optimistic", "your fleet fails more often than that",
                    why="your fleet's 1,024-GPU cluster fails more often than every 20 h",
-                   misconception="a rule of thumb is a safe bound: published fleets such as "
-                                 "Llama 3's fail less often than it says"),
-            Option("pessimistic", "pessimistic: your fleet fails less often",
+                   misconception="every large fleet fails as often as the worst published "
+                                 "one: Llama 3's failed less often than the rule says"),
+            Option("pessimistic", "your fleet fails less often than that",
                    why="your fleet's 1,024-GPU cluster fails less often than every 20 h",
                    misconception="failure rates are the same in every fleet: OPT-175B's "
                                  f"failed {SPREAD.high:.1f}x as often per node as Llama 3's")),

@@ -54,9 +54,11 @@ def implied_intensity(s: Scenario) -> float:
 
 
 def _energy_working(s: Scenario) -> str:
-    e = energy(s, s["clean"])
-    return (f"({devices(s)} GPUs x {e.device_power_w:.0f} W + {s['nodes']} hosts x "
-            f"{e.host_power_w:,.0f} W) x {DAYS * 24} h x PUE {e.pue:.2f} = "
+    e, node = energy(s, s["clean"]), catalog.get_node(NODE)
+    per_node = node.accelerators * e.device_power_w + e.host_power_w
+    return (f"{s['nodes']} nodes x {per_node / 1e3:.2f} kW ({per_node / node.max_power:.0%} of "
+            f"{node.max_power / 1e3:.1f} kW: {node.accelerators} GPUs x {e.device_power_w:.0f} W "
+            f"+ host {e.host_power_w:,.0f} W) x {DAYS * 24} h x PUE {e.pue:.2f} = "
             f"{e.facility_energy_mwh:.1f} MWh")
 
 
@@ -68,7 +70,7 @@ def _change_working(s: Scenario) -> str:
 
 
 def _grid(r: Region) -> str:
-    return f"{r.pue:.2f} x {r.grid_intensity:.0f} g/kWh"
+    return f"{r.pue:.2f} x {r.grid_intensity:.1f} g/kWh"
 
 
 def _ratio_working(s: Scenario) -> str:

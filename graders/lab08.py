@@ -111,7 +111,7 @@ def _working_latency(s) -> str:
 
 def _working_multiplier(s) -> str:
     return (f"T(8) / T(1) = {latency_s(s, 8):.3g} s / {latency_s(s, 1):.3g} s = "
-            f"{multiplier(s, 8):.3g} (the catalog: {CATALOG_K8})")
+            f"{multiplier(s, 8):.3g} (the tutorial: {CATALOG_K8})")
 
 
 def _working_shared(s) -> str:
@@ -167,7 +167,7 @@ LAB = LabSpec(
                     "replica)", unit="", key=lambda s: multiplier(s, 8), tolerance=Banded(),
                     hint="a ratio", working=_working_multiplier),
         ChoiceItem("shared_part",
-                   f"The catalog says K = 8 multiplies the bill by {CATALOG_K8}x. Which part "
+                   f"A public tutorial says K = 8 multiplies the bill by {CATALOG_K8}x. Which part "
                    "of your request, paid once whatever K, does most to keep yours lower?",
                    options=(
             Option("prefill", "the prompt's prefill",

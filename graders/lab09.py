@@ -154,9 +154,9 @@ LAB = LabSpec(
                     key=bandwidth_elasticity, tolerance=Absolute(atol=0.03), positive=False,
                     hint="a signed number", working=_bw_working),
         ChoiceItem("catalog_flops",
-                   f"The catalog quotes d ln T / d ln BW = {CATALOG_BW} and d ln T / d ln "
+                   f"A public tutorial quotes d ln T / d ln BW = {CATALOG_BW} and d ln T / d ln "
                    f"FLOPS = {CATALOG_FLOPS} for this decode; our model's FLOPS elasticity is "
-                   "0. Which assumption gives the catalog its FLOPS term?", options=(
+                   "0. Which assumption gives the tutorial its FLOPS term?", options=(
             Option("added", "compute and memory time add",
                    why="with no overlap every FLOP adds time, so FLOPS earn a share of the "
                        "step; our model overlaps the matmuls with the weight stream"),

@@ -39,7 +39,7 @@ CLAIM = """
 llama3 = catalog.get_model('llama-3.1-8b')
 gqa = kv_bytes_per_token(llama3, 'fp16') * 128 * 1024
 mha = gqa * llama3.heads / llama3.kv_heads
-print(f"The catalog says: at 128K context the KV cache alone fills an 80 GB GPU. "
+print(f"The tutorial says: at 128K context the KV cache alone fills an 80 GB GPU. "
       f"The model says: {gqa / 1e9:.1f} GB for {llama3.name}, because its {llama3.heads} query "
       f"heads share {llama3.kv_heads} KV heads. With one KV head per query head (multi-head "
       f"attention, as in Llama 2) it would be {mha / 1e9:.1f} GB: with the "

@@ -43,7 +43,7 @@ node = catalog.get_node({'a100': 'dgx-a100', 'v100': 'dgx-a100', 'h100': 'dgx-h1
 print(f"GPU {gpu.name}: {gpu.peak('fp16') / 1e12:.0f} TFLOP/s FP16 peak; your training step reaches e = {eff:.3g} of it")
 print(f"  (published ResNet-50 runs: {published.low:.0%} to {published.high:.0%}; {published.citation('value')})")
 print(f"ResNet-50: {model.published_macs / 1e9:.2f} GMAC per image (forward)")
-print(f"CPU: your decoder does {rate:.0f} JPEGs/s per core, {workers} workers; {sample.value / 1e3:.0f} kB per JPEG")
+print(f"CPU: your decoder does {rate:.0f} JPEGs/s per core; data-loader workers: {workers}; {sample.value / 1e3:.0f} kB per JPEG")
 print(f"  (measured decoders: {decoders.low:.0f} to {decoders.high:.0f} JPEGs/s per core; {decoders.citation('value')})")
 print(f"storage: {nvme.name} {nvme.read_bandwidth / 1e9:.2f} GB/s; {store.name} "
       f"{store.read_bandwidth / 1e9:.2f} GB/s per node, shared by its {node.accelerators} GPUs")

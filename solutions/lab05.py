@@ -78,7 +78,7 @@ for name in ('fp16', 'w8a16', 'w4a16'):
     verdict = 'fits' if step.feasible else 'OUT OF MEMORY'
     print(f'{name:>6}: {step.memory_bytes / 1e9:6.1f} GB of {step.capacity_bytes / 1e9:.0f} GB, {verdict}')
 example = decode_step('llama-3-70b', gpu, batch=1, context=1024, precision='w4a16')
-print(f"The catalog's example, 70B at INT4 = 35 GB on one 80 GB GPU: the model needs "
+print(f"A public tutorial's example, 70B at INT4 = 35 GB on one 80 GB GPU: the model needs "
       f"{example.memory_bytes / 1e9:.1f} GB for Llama 3 70B in W4A16 "
       f"({'fits' if example.feasible else 'does not fit'} your {gpu.name})")
 """

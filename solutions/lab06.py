@@ -14,7 +14,8 @@ over $p$ peers takes (Patarasuk & Yuan, JPDC 2009)
 
 $$t = \\frac{2(p-1)}{p}\\,\\frac{n}{B} + 2(p-1)\\,\\alpha .$$
 
-With $m$ micro-batches the pipeline bubble costs $t_\\text{compute}(PP-1)/m$ (GPipe, 2019);
+With $m$ micro-batches the pipeline bubble costs $t_\\text{compute}(PP-1)/m$ (GPipe, 2019).
+Nothing overlaps: $t_\\text{step}$ = compute + bubble + TP + PP + DP communication, and
 the **scaling efficiency** is $t_\\text{compute} / t_\\text{step}$. A cluster fails
 whenever any part does: $\\text{MTBF} = 1 / (n_\\text{GPU}\\lambda_\\text{GPU} +
 n_\\text{node}\\lambda_\\text{node})$.
@@ -64,7 +65,8 @@ sweep = training_step(model, node, tp=tp, pp=pp, dp=replicas, global_batch=globa
 fig = sweep_figure(replicas,
                    {'scaling efficiency': 100 * sweep.scaling_efficiency,
                     'bubble': 100 * sweep.bubble_s / sweep.step_s,
-                    'DP all-reduce': 100 * sweep.dp_comm_s / sweep.step_s},
+                    'DP all-reduce': 100 * sweep.dp_comm_s / sweep.step_s,
+                    'TP and PP transfers': 100 * (sweep.tp_comm_s + sweep.pp_comm_s) / sweep.step_s},
                    xlabel=f'DP replicas (x {tp * pp} GPUs each)', ylabel='% of the step', logx=True,
                    marks=[('your cluster', dp), ('4x', 4 * dp)],
                    title=f'{model.name}, TP {tp} x PP {pp}, global batch {global_batch}')

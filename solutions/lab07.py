@@ -32,7 +32,7 @@ iowa = catalog.get_region('iowa')
 print(f"{nodes} x {node.name} for {days} days: {node.max_power / 1e3:.1f} kW per node, "
       f"drawing f = {busy.value:.0%} of it while training")
 print(f"rental {node.cloud_price_per_hour:.2f} USD per node-hour; carbon price {price.value:.0f} USD/t")
-for role, r in (('clean', clean), ('dirty', dirty), ("the catalog's", iowa)):
+for role, r in (('clean', clean), ('dirty', dirty), ("the tutorial's", iowa)):
     print(f"{role} region {r.name}: PUE {r.pue:.2f}, grid {r.grid_intensity:.0f} gCO2e/kWh")
 """
 
@@ -52,7 +52,7 @@ ax.tick_params(axis='x', labelrotation=45, labelsize=8)
 plt.show()
 run = {r.id: footprint(run_energy(256, days * 86400, node=node, pue=r.pue), r).operational_t
        for r in (iowa, catalog.get_region('quebec'))}
-print("the catalog's run (256 GPUs): 412 t in Iowa and 10 t in Quebec; the model: "
+print("the tutorial's run (256 GPUs): 412 t in Iowa and 10 t in Quebec; the model: "
       + ' and '.join(f'{t:.0f} t in {catalog.get_region(name).name}' for name, t in run.items()))
 for r in (clean, dirty):
     e = run_energy(nodes * node.accelerators, days * 86400, node=node, pue=r.pue)
@@ -73,14 +73,14 @@ def build():
                    "                 'less' if dirty.pue < clean.pue else 'same')", 1),
         *L.predict(LAB, "co2_ratio",
                    "co2_ratio = dirty.pue * dirty.grid_intensity / (clean.pue * clean.grid_intensity)", 2),
-        *L.text("## A headline to check\n\nThe catalog says a run of 256 H100 for 30 days "
+        *L.text("## A headline to check\n\nA public tutorial says a run of 256 H100 for 30 days "
                 "emits 412 t of CO2 in Iowa and 10 t in Quebec."),
         *L.predict(LAB, "catalog_intensity",
                    "e_iowa = 256 / node.accelerators * node.max_power * busy.value * days * 24 * iowa.pue / 1e3  # kWh\n"
                    "catalog_intensity = 412e6 / e_iowa", 2),
         *L.code(LAB, "verify", VERIFY),
         *L.text("The IT energy is the same everywhere: the PUE moves the kWh, the grid what "
-                "each kWh emits. The 412 t needs a grid dirtier than any the zoo cites."),
+                "each kWh emits. The 412 t needs a grid dirtier than any this package cites."),
         *L.reflect(LAB, "carbon-price",
                    "What share of your dirty region's bill is carbon at the cited price "
                    "(printed above)? Would that price alone move your run, and what would?",

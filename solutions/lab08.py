@@ -59,7 +59,7 @@ r = reasoning_cost(model, gpu, steps=steps, tokens_per_step=tokens_per_step,
 print('   K   tokens generated   latency (s)   multiplier over K = 1')
 for k, tokens, t, m in zip(steps, r.generated_tokens, r.latency_s, r.multiplier):
     print(f'{k:4d} {tokens:18,.0f} {t:13.2f} {m:23.2f}')
-print(f'The catalog: K = 8 multiplies the bill by 7.6x; the model: {r.multiplier[2]:.2f}x, '
+print(f'The tutorial: K = 8 multiplies the bill by 7.6x; the model: {r.multiplier[2]:.2f}x, '
       f'because the prefill ({ttft_s:.2f} s) and the answer ({answer * token_s:.2f} s) are '
       f'paid once per request. Only long steps, a short answer and a short prompt approach K.')
 """
@@ -137,7 +137,7 @@ def build():
         *L.implement(LAB, "usd_per_mtok_fn",
                      "def usd_per_mtok(cost_per_hour, tokens_per_s):\n"
                      "    return cost_per_hour / 3600 / tokens_per_s * 1e6", 2),
-        *L.text("## Verify\n\nThe requests, the catalog's multiplier beside the model's, the "
+        *L.text("## Verify\n\nThe requests, the tutorial's multiplier beside the model's, the "
                 "fleet's queue, what reasoning multiplies, and the cascade."),
         *L.code(LAB, "latency", LATENCY),
         *L.code(LAB, "fleet", FLEET),
@@ -148,7 +148,7 @@ def build():
                    "Each request pays its prefill and its answer once, whatever K; only the "
                    "K M reasoning tokens scale with K, so the multiplier is (TTFT + (K M + A) "
                    "t) / (TTFT + (M + A) t). Long steps with a short prompt and answer push it "
-                   "towards K; that is the catalog's 7.6x at K = 8.", 2),
+                   "towards K; that is the tutorial's 7.6x at K = 8.", 2),
         *L.summary(LAB, "Every reasoning token is a decode step bound by **memory bandwidth** "
                    "(wall 3), so a request's time grows with the tokens generated, K M + A, "
                    "on top of a prefill paid once (wall 4): reasoning multiplies the bill by "

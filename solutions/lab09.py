@@ -66,12 +66,12 @@ e = elasticities(decode_latency, {'peak_flops': gpu.peak('fp16'),
 added = today.compute_s + today.memory_s + today.overhead_s
 print(f'decode: compute {today.compute_s * 1e3:.2f} ms, memory {today.memory_s * 1e3:.2f} ms, '
       f'fixed {today.overhead_s * 1e3:.2f} ms -> {today.latency_s * 1e3:.2f} ms per token')
-print(f'catalog: e_BW -0.88, e_FLOPS -0.06. Model (overlapped): e_BW {e["memory_bandwidth"]:+.3f}, '
+print(f'tutorial: e_BW -0.88, e_FLOPS -0.06. Model (overlapped): e_BW {e["memory_bandwidth"]:+.3f}, '
       f'e_FLOPS {e["peak_flops"]:+.3f}. Were the terms added: e_FLOPS '
       f'{-today.compute_s / added:+.3f}')
 ref = decode_step(model, gpu, batch=8, context=8000, efficiency=Profile(runtime='compiled'))
 ref_t = ref.compute_s + ref.memory_s + ref.overhead_s
-print(f"The catalog's pair is near the added model on a compiled runtime at batch 8, context "
+print(f"The tutorial's pair is near the added model on a compiled runtime at batch 8, context "
       f"8,000: e_BW {-ref.memory_s / ref_t:+.3f}, e_FLOPS {-ref.compute_s / ref_t:+.3f} (the "
       f"batch's FLOPs give compute a share; a small fixed cost leaves memory most of the rest). "
       f"Yours differs as your batch ({batch}) sets the FLOPs and your {runtime} runtime's "
@@ -134,7 +134,7 @@ def build():
                    "sla_verdict = ('meets' if there <= target else\n"
                    "               'unreachable' if fixed_s + compute_new >= target else 'short')",
                    1),
-        *L.text("## Verify\n\nThe step's parts, the catalog's elasticities beside the model's, "
+        *L.text("## Verify\n\nThe step's parts, the tutorial's elasticities beside the model's, "
                 "the 70B on 8 GPUs (all-reduces join the fixed cost), and what bandwidth buys."),
         *L.code(LAB, "verify", VERIFY),
         *L.reflect(LAB, "invest",

@@ -10,8 +10,8 @@ LAB = "lab12"
 RECAP = """
 An audit chains the walls: tokens $D$ x FLOPs per token is the work (scaling laws); over
 GPUs x peak x the measured MFU, the days; GPU-hours x power x hosts x PUE, the energy;
-x the grid's gCO2e/kWh, plus embodied carbon, the footprint. The plan is lab 11's
-fastest configuration for your run.
+x the grid's gCO2e/kWh, plus embodied carbon, the footprint. The plan is the fastest
+layout that fits (lab 11's search).
 """
 
 SETUP = """
@@ -56,10 +56,13 @@ rows = [('days', f"{f['days']:.3g}"), ('GPU-hours', f"{f['gpu_hours']:,.0f}"),
         ('facility energy', f"{f['energy_mwh']:,.0f} MWh"), ('carbon', f"{f['co2e_t']:,.1f} t"),
         ('cost (on demand)', f"${f['cost_usd']:,.0f}" if f['cost_usd'] else 'no price')]
 rows += [(f'binding wall: {domain}', walls[domain]) for domain in ('node', 'fleet', 'data', 'ops')]
-rows.append(('most valuable upgrade', report.most_valuable_upgrade))
+upgrade = report.most_valuable_upgrade
+e = report.elasticities[upgrade]
+rows.append(('most valuable upgrade', f"{upgrade.replace('_', ' ')}: 10 % more of it, "
+             f"{-10 * e:.1f} % shorter steps (elasticity {e:+.2f})"))
 from mlsysim_lab.widgets import Table
 show(Table(('quantity', 'audit'), rows))
-print(f"Lab 11's plan: TP {best['tp']} x PP {best['pp']} x DP {best['dp']}. The step model "
+print(f"The plan (the fastest layout that fits): TP {best['tp']} x PP {best['pp']} x DP {best['dp']}. The step model "
       f"alone says {report.figures['days_step_model']:.3g} days (MFU "
       f"{report.figures['step_model_mfu']:.2f}): {report.notes['time']}")
 """

@@ -184,8 +184,20 @@ def test_a_student_report_shows_committed_predictions_only(capsys, tmp_path):
     regime = lab.spec.item("decode_regime")
     wrong = next(o.label for o in regime.options if o.label != regime.key_value(lab.scenario))
     lab.predict("decode_regime", wrong)
-    assert main(["labs", "report", str(notebook)]) == 0
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    matplotlib.use("svg")            # stands in for the notebook's inline backend
+    try:
+        assert main(["labs", "report", str(notebook)]) == 0
+        assert matplotlib.get_backend() == "svg", "the report switched the student's backend"
+    finally:
+        matplotlib.use(before)
     page = (tmp_path / "lab00-report.html").read_text()
+    assert "not answered in the saved notebook" in page and "YOUR ANSWER HERE" not in page
+    from mlsysim_lab.course.student_report import unanswered_reflections
+
+    assert unanswered_reflections(notebook) == 1
     ridge = f"{lab.spec.item('ridge').key_value(lab.scenario):.4g} FLOP/B"
     assert "150 FLOP/B" in page and ridge in page and "student rita" in page
     assert "not what the model says" in page and "data:image/png;base64," in page

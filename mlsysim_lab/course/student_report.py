@@ -69,12 +69,10 @@ def _calibration_png(rows: list[Row]) -> str:
     numeric = [row for row in rows if row.log_ratio is not None]
     if not numeric:
         return ""
-    import matplotlib
+    from matplotlib.figure import Figure   # no pyplot: the student's backend stays as it is
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(numeric) + 1.2), constrained_layout=True)
+    fig = Figure(figsize=(6.4, 0.45 * len(numeric) + 1.2), layout="constrained")
+    ax = fig.subplots()
     values = [row.log_ratio for row in numeric]
     ax.barh([row.item for row in numeric], values,
             color=["#c62828" if v > 0 else "#1565c0" for v in values])
@@ -83,20 +81,32 @@ def _calibration_png(rows: list[Row]) -> str:
     ax.invert_yaxis()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
-    plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+#: What a released reflection cell holds until the student writes in it (nbgrader's
+#: text stub, as the course's configuration sets it).
+UNANSWERED = "YOUR ANSWER HERE"
+
+
 def _reflections(notebook: Any) -> list[tuple[str, str]]:
-    """(prompt, answer) of each reflection: a graded markdown answer after its prompt."""
+    """(prompt, answer) of each reflection: a graded markdown answer after its prompt;
+    the answer is '' while the cell still holds the stub."""
     found, prompt = [], ""
     for cell in notebook.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
         if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
-            found.append((prompt, cell.source.strip()))
+            answer = cell.source.strip()
+            found.append((prompt, "" if answer in ("", UNANSWERED) else answer))
         elif cell.cell_type == "markdown":
             prompt = cell.source.replace("### Reflect", "").strip()
     return found
+
+
+def unanswered_reflections(notebook_path: str | Path) -> int:
+    """How many reflections of the saved notebook are still unanswered."""
+    notebook = nbformat.read(Path(notebook_path), as_version=4)
+    return sum(not answer for _, answer in _reflections(notebook))
 
 
 def student_report(notebook_path: str | Path, out: str | Path | None = None) -> Path:
@@ -116,8 +126,10 @@ def student_report(notebook_path: str | Path, out: str | Path | None = None) -> 
     table = "".join(
         f"<tr><td>{html.escape(r.prompt)}</td><td>{html.escape(r.predicted)}</td>"
         f"<td>{html.escape(r.model)}</td><td>{html.escape(r.gap)}</td></tr>" for r in rows)
-    reflections = "".join(f"<h3>{html.escape(prompt)}</h3><p>{html.escape(answer)}</p>"
-                          for prompt, answer in _reflections(notebook))
+    reflections = "".join(
+        f"<h3>{html.escape(prompt)}</h3><p>"
+        + (html.escape(answer) if answer else "<em>not answered in the saved notebook</em>")
+        + "</p>" for prompt, answer in _reflections(notebook))
     who = f"student {student}" if student else "the default scenario (no student id)"
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(spec.title)}"
             f"</title></head><body style='font-family:sans-serif;max-width:60em'>"

@@ -58,8 +58,9 @@ def sweep_figure(x: Sequence[float], series: dict[str, Sequence[float]], *, xlab
     """Curves of a sweep; NaN points (infeasible) are gaps, and ``marks`` draws labelled
     vertical lines (e.g. where memory runs out)."""
     fig, ax = _figure()
-    for label, values in series.items():
-        ax.plot(x, values, label=label)
+    styles = ("-", "--", "-.", ":")       # curves that coincide stay visible
+    for index, (label, values) in enumerate(series.items()):
+        ax.plot(x, values, label=label, linestyle=styles[index % len(styles)])
     for label, position in marks:
         ax.axvline(position, linestyle=":", color="gray")
         ax.annotate(label, (position, ax.get_ylim()[1]), fontsize=8, rotation=90, va="top")
