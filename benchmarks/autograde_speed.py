@@ -109,9 +109,21 @@ def nbgrader_processes(root: Path, assignment: str, students: list[str], workers
         run.wait()
 
 
+#: Runs a notebook as a student would (a kernel in its folder), in a process of its own:
+#: the kernel client's threads would otherwise outlive it here, and ``mlsysim-lab grade``
+#: forks its workers only from a process without threads (as the command is).
+_WORK = """
+import sys, nbformat
+from mlsysim_lab.course.kernels import execute_notebook
+path = sys.argv[1]
+notebook = nbformat.read(path, as_version=4)
+execute_notebook(notebook, path.rsplit("/", 1)[0])
+nbformat.write(notebook, path)
+"""
+
+
 def lab_course(scratch: Path, lab: str, copies: int) -> tuple[Path, list[str]]:
     from mlsysim_lab.course import init_course
-    from mlsysim_lab.course.kernels import execute_notebook
 
     root = scratch / "lab-course"
     init_course(root, solutions=ROOT / "solutions", labs=[lab])
@@ -120,11 +132,11 @@ def lab_course(scratch: Path, lab: str, copies: int) -> tuple[Path, list[str]]:
     source = nbformat.read(root / "source" / lab / f"{lab}.ipynb", as_version=4)
     home = scratch / "lab-home"
     home.mkdir()
-    notebook = _answered(release, source)
+    nbformat.write(_answered(release, source), home / f"{lab}.ipynb")
     env = {key: value for key, value in os.environ.items()
            if key not in ("MLSYSIM_STUDENT_ID", "JUPYTERHUB_USER")}
-    execute_notebook(notebook, home, env={**env, "MLSYSIM_PLAIN": "1", "MPLBACKEND": "Agg"})
-    nbformat.write(notebook, home / f"{lab}.ipynb")
+    subprocess.run([sys.executable, "-c", _WORK, str(home / f"{lab}.ipynb")], check=True,
+                   cwd=home, env={**env, "MLSYSIM_PLAIN": "1", "MPLBACKEND": "Agg"})
     for stray in home.glob("*-report.html"):
         stray.unlink()
     return root, _submit(root, lab, home, copies)

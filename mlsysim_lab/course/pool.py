@@ -9,6 +9,7 @@ reported as failed, never lost.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -34,6 +35,7 @@ def _context() -> multiprocessing.context.BaseContext:
 def _serve(connection: Connection, template: Template) -> None:
     """A worker's loop: say it is ready, then grade each submission received until told
     to stop (None)."""
+    gc.freeze()   # what a forked worker shares with the coordinator: never collected here
     connection.send(None)
     while True:
         submission = connection.recv()
