@@ -124,3 +124,26 @@ def test_a_submission_whose_scores_cannot_be_saved_costs_the_others_nothing(cour
     assert not alone and set(failures) == {"bob"} and "could not be saved" in failures["bob"]
     assert {s: scores[s] for s in good} == expected and set(expected) == set(good)
     assert not (tmp_path / "batch" / "autograded" / "bob" / "sample").exists()
+
+
+def _dies_at_start(connection, template):
+    import os
+
+    os._exit(3)
+
+
+def test_workers_that_die_as_they_start_are_a_clear_error(monkeypatch):
+    """No submission is sent to a worker before it says it is ready, so workers that die
+    starting stop the run with the reason instead of leaving it waiting forever."""
+    import multiprocessing
+
+    from mlsysim_lab.course import pool
+    from mlsysim_lab.course.jobs import Submission, Template
+
+    monkeypatch.setattr(pool, "_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(pool, "_serve", _dies_at_start)
+    graded = []
+    with pytest.raises(RuntimeError, match=r"die as they start \(exit code 3\)"):
+        pool.run_local(Template("sample", "course", "", b""),
+                       [Submission("ada", {}), Submission("bob", {})], 2, graded.append)
+    assert graded == []
