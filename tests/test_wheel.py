@@ -112,11 +112,18 @@ def wheel_course(fresh_env, tmp_path_factory):
     shutil.copytree(course, tmp_path / "cluster")
     graded = run(bin_dir / "mlsysim-lab", "grade", "lab00", cwd=course)
     assert graded.returncode == 0, graded.stdout + graded.stderr
+    feedback = run(bin_dir / "mlsysim-lab", "feedback", "lab00", "--course", course)
+    assert feedback.returncode == 0, feedback.stdout + feedback.stderr
+    insight = run(bin_dir / "mlsysim-lab", "report", course)
+    assert insight.returncode == 0, insight.stdout + insight.stderr
     (tmp_path / "grade.py").write_text(CLUSTER_GRADE)
     graded = run(bin_dir / "python", tmp_path / "grade.py", cwd=tmp_path / "cluster")
     assert graded.returncode == 0, graded.stdout + graded.stderr[-3000:]
-    return {where: list(csv.DictReader((tmp_path / where / "grades-lab00.csv").open()))
-            for where in ("local", "cluster")}
+    pages = {name: (course / name).read_text() for name in
+             ("dashboard-lab00.html", "class-insight.html",
+              "feedback/sol/lab00/lab00.html", "feedback/blank/lab00/lab00.html")}
+    return {**{where: list(csv.DictReader((tmp_path / where / "grades-lab00.csv").open()))
+               for where in ("local", "cluster")}, "pages": pages}
 
 
 def test_the_instructor_path_grades_from_the_installed_wheel(wheel_course):
@@ -132,3 +139,17 @@ def test_a_dask_cluster_grades_from_the_installed_wheel(wheel_course):
     """The cluster extra installs with the wheel, and a LocalCluster of the venv's
     processes grades the class exactly as this machine does."""
     assert wheel_course["cluster"] == wheel_course["local"]
+
+
+def test_the_dashboard_and_feedback_come_from_the_installed_wheel(wheel_course):
+    """`grade` writes the class dashboard, `report` the cross-lab page and `feedback` a
+    page per student, all from the wheel's venv."""
+    pages = wheel_course["pages"]
+    for name in ("dashboard-lab00.html", "class-insight.html"):
+        assert pages[name].startswith("<!doctype html>") and "<svg" in pages[name]
+    # the solution earns every item and the blank notebook none: a mean credit of 0.5 each
+    assert "ridge" in pages["dashboard-lab00.html"] and "0.5000" in pages["dashboard-lab00.html"]
+    earned = round(sum(float(r["points"]) for r in wheel_course["local"] if r["student"] == "sol"), 2)
+    assert earned > 0   # the page's total adds the reflections, graded by hand later
+    assert f"lab00 (Score: {earned} / " in pages["feedback/sol/lab00/lab00.html"]
+    assert "lab00 (Score: 0.0 / " in pages["feedback/blank/lab00/lab00.html"]
