@@ -23,6 +23,9 @@ from mlsysim_lab.settings import environment
 
 _CHECKOUT_SOLUTIONS = Path(__file__).resolve().parents[2] / "solutions"
 
+#: What a released written answer (a reflection) holds until the student writes in it.
+TEXT_STUB = "YOUR ANSWER HERE"
+
 CONFIG_TEMPLATE = '''\
 # nbgrader configuration written by `mlsysim-lab course init`.
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -34,7 +37,7 @@ c.Execute.interrupt_on_timeout = True
 # What a student sees in place of each solution region: a comment, not an error, so
 # Run All goes through a lab whose answers are still empty (each says so itself).
 c.ClearSolutions.code_stub = {{"python": "# YOUR ANSWER HERE"}}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.text_stub = {text_stub!r}
 
 # Trusted grading (mlsysim-lab): the prediction ledger is captured before any student
 # code runs, the notebook runs in a throw-away copy of the student's folder, and every
@@ -99,7 +102,8 @@ def init_course(directory: str | Path, *, solutions: str | Path | None = None,
     config = root / "nbgrader_config.py"
     if not config.exists():
         config.write_text(CONFIG_TEMPLATE.format(course_id=course_id, timeout=timeout,
-                                                 sanitize=SANITIZE, autograde=AUTOGRADE))
+                                                 sanitize=SANITIZE, autograde=AUTOGRADE,
+                                                 text_stub=TEXT_STUB))
     for lab in chosen:
         target = root / "source" / lab / f"{lab}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)

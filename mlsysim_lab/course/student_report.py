@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 
 from mlsysim_lab.course import submission
+from mlsysim_lab.course.scaffold import TEXT_STUB
 from mlsysim_lab.grading.answers import AnswerProblem
 from mlsysim_lab.grading.ledger import Ledger
 from mlsysim_lab.grading.records import decode
@@ -84,11 +85,6 @@ def _calibration_png(rows: list[Row]) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-#: What a released reflection cell holds until the student writes in it (nbgrader's
-#: text stub, as the course's configuration sets it).
-UNANSWERED = "YOUR ANSWER HERE"
-
-
 def _reflections(notebook: Any) -> list[tuple[str, str]]:
     """(prompt, answer) of each reflection: a graded markdown answer after its prompt;
     the answer is '' while the cell still holds the stub."""
@@ -97,7 +93,7 @@ def _reflections(notebook: Any) -> list[tuple[str, str]]:
         meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
         if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
             answer = cell.source.strip()
-            found.append((prompt, "" if answer in ("", UNANSWERED) else answer))
+            found.append((prompt, "" if answer in ("", TEXT_STUB) else answer))
         elif cell.cell_type == "markdown":
             prompt = cell.source.replace("### Reflect", "").strip()
     return found
