@@ -8,8 +8,8 @@ import shutil
 import nbformat
 import pytest
 
-from mlsysim_lab.course import grade_report, init_course, nbgrader
-from test_nbgrader_e2e import SOLUTIONS, WRONG, _scores, source_notebook, with_answers
+from mlsysim_lab.course import grade_report
+from test_nbgrader_e2e import SOLUTIONS, WRONG, _scores, submitted_class, with_answers
 
 distributed = pytest.importorskip("distributed")
 
@@ -31,16 +31,7 @@ CLASS = {
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    solutions = tmp_path_factory.mktemp("solutions")
-    nbformat.write(source_notebook(), solutions / "sample.ipynb")
-    init_course(root, solutions=solutions, timeout=20)
-    assert nbgrader(root, "generate_assignment", "sample", "--force").returncode == 0
-    release = nbformat.read(root / "release" / "sample" / "sample.ipynb", as_version=4)
-    for student, answers in CLASS.items():
-        folder = root / "submitted" / student / "sample"
-        folder.mkdir(parents=True)
-        nbformat.write(with_answers(release, answers), folder / "sample.ipynb")
+    root = submitted_class(tmp_path_factory, CLASS)
     return root
 
 

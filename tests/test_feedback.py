@@ -2,13 +2,12 @@
 class; every graded student gets an HTML page with their own score, and a submission
 nbgrader cannot convert is reported without stopping the others."""
 
-import nbformat
 import pytest
 
 from mlsysim_lab.cli import main
-from mlsysim_lab.course import CourseError, grade_report, init_course, nbgrader
+from mlsysim_lab.course import CourseError, grade_report
 from mlsysim_lab.course.feedback import generate_feedback
-from test_nbgrader_e2e import POINTS, SOLUTIONS, WRONG, _scores, source_notebook, with_answers
+from test_nbgrader_e2e import POINTS, SOLUTIONS, WRONG, _scores, submitted_class
 
 CLASS = {
     "ada": dict(SOLUTIONS),
@@ -22,16 +21,7 @@ CLASS = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    solutions = tmp_path_factory.mktemp("solutions")
-    nbformat.write(source_notebook(), solutions / "sample.ipynb")
-    init_course(root, solutions=solutions, timeout=20)
-    assert nbgrader(root, "generate_assignment", "sample", "--force").returncode == 0
-    release = nbformat.read(root / "release" / "sample" / "sample.ipynb", as_version=4)
-    for student, answers in CLASS.items():
-        folder = root / "submitted" / student / "sample"
-        folder.mkdir(parents=True)
-        nbformat.write(with_answers(release, answers), folder / "sample.ipynb")
+    root = submitted_class(tmp_path_factory, CLASS)
     assert not grade_report(root, "sample", root / "grades.csv", workers=2).failures
     # The autograded notebook of one student is damaged after grading.
     damaged = root / "autograded" / "broken" / "sample" / "sample.ipynb"

@@ -66,6 +66,22 @@ def with_answers(release, answers):
     return nb
 
 
+def submitted_class(tmp_path_factory, answers_by_student):
+    """A course of the sample lab, released, with one submission per student (their
+    answer cells replaced: name -> code)."""
+    root = tmp_path_factory.mktemp("course")
+    solutions = tmp_path_factory.mktemp("solutions")
+    nbformat.write(source_notebook(), solutions / "sample.ipynb")
+    init_course(root, solutions=solutions, timeout=20)
+    assert nbgrader(root, "generate_assignment", "sample", "--force").returncode == 0
+    release = nbformat.read(root / "release" / "sample" / "sample.ipynb", as_version=4)
+    for student, answers in answers_by_student.items():
+        folder = root / "submitted" / student / "sample"
+        folder.mkdir(parents=True)
+        nbformat.write(with_answers(release, answers), folder / "sample.ipynb")
+    return root
+
+
 def key_ms(student):
     scenario = scenario_for(load_lab("sample"), student)
     return decode_step("llama-3-8b", scenario["hardware"], batch=scenario["batch"],
