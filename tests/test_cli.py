@@ -195,9 +195,9 @@ def test_a_student_report_shows_committed_predictions_only(capsys, tmp_path):
         matplotlib.use(before)
     page = (tmp_path / "lab00-report.html").read_text()
     assert "not answered in the saved notebook" in page and "YOUR ANSWER HERE" not in page
-    from mlsysim_lab.course.student_report import unanswered_reflections
+    from mlsysim_lab.course.student_report import student_report
 
-    assert unanswered_reflections(notebook) == 1
+    assert student_report(notebook).unanswered == 1
     ridge = f"{lab.spec.item('ridge').key_value(lab.scenario):.4g} FLOP/B"
     assert "150 FLOP/B" in page and ridge in page and "student rita" in page
     assert "not what the model says" in page and "data:image/png;base64," in page

@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from mlsysim_lab.course.leaks import find_leaks, keys_shown_before_any_commit, renderings
+from mlsysim_lab.course.submission import is_written_answer
 from mlsysim_lab.course.timing import estimated_minutes
 from mlsysim_lab.grading.items import LabSpec, NumericItem, ChoiceItem, Option
 from mlsysim_lab.grading.scenario import all_scenarios
@@ -50,8 +51,7 @@ def test_every_lab_has_the_catalogs_structure(lab):
     choices = [item for item in spec.items if item.kind == "choice"]
     assert choices, f"{lab} has no choice item"
     notebook = nbformat.read(labs_dir() / f"{lab}.ipynb", as_version=4)
-    reflections = [cell for cell in notebook.cells if cell.cell_type == "markdown"
-                   and cell.metadata.get("nbgrader", {}).get("solution")]
+    reflections = [cell for cell in notebook.cells if is_written_answer(cell)]
     assert 1 <= len(reflections) <= 2, f"{lab} has {len(reflections)} reflections"
 
 

@@ -112,7 +112,7 @@ def _labs_report(args: argparse.Namespace) -> str:
 
     if not Path(args.notebook).is_file():
         raise CommandError(f"no notebook {args.notebook!r}")
-    return f"Report written to {student_report(args.notebook, args.out)}"
+    return f"Report written to {student_report(args.notebook, args.out).path}"
 
 
 def _labs_notes(args: argparse.Namespace) -> str:

@@ -14,7 +14,7 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import nbformat
 
@@ -90,8 +90,7 @@ def _reflections(notebook: Any) -> list[tuple[str, str]]:
     the answer is '' while the cell still holds the stub."""
     found, prompt = [], ""
     for cell in notebook.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {}) or {}
-        if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
+        if submission.is_written_answer(cell):
             answer = cell.source.strip()
             found.append((prompt, "" if answer in ("", TEXT_STUB) else answer))
         elif cell.cell_type == "markdown":
@@ -99,15 +98,17 @@ def _reflections(notebook: Any) -> list[tuple[str, str]]:
     return found
 
 
-def unanswered_reflections(notebook_path: str | Path) -> int:
-    """How many reflections of the saved notebook are still unanswered."""
-    notebook = nbformat.read(Path(notebook_path), as_version=4)
-    return sum(not answer for _, answer in _reflections(notebook))
+class StudentReport(NamedTuple):
+    """Where the report was written, and how many reflections the saved notebook leaves
+    unanswered."""
+
+    path: Path
+    unanswered: int
 
 
-def student_report(notebook_path: str | Path, out: str | Path | None = None) -> Path:
+def student_report(notebook_path: str | Path, out: str | Path | None = None) -> StudentReport:
     """Write the report of the lab notebook at ``notebook_path`` (default: beside it,
-    ``LAB-report.html``); returns its path."""
+    ``LAB-report.html``)."""
     path = Path(notebook_path)
     try:
         notebook = nbformat.read(path, as_version=4)
@@ -122,10 +123,11 @@ def student_report(notebook_path: str | Path, out: str | Path | None = None) -> 
     table = "".join(
         f"<tr><td>{html.escape(r.prompt)}</td><td>{html.escape(r.predicted)}</td>"
         f"<td>{html.escape(r.model)}</td><td>{html.escape(r.gap)}</td></tr>" for r in rows)
+    written = _reflections(notebook)
     reflections = "".join(
         f"<h3>{html.escape(prompt)}</h3><p>"
         + (html.escape(answer) if answer else "<em>not answered in the saved notebook</em>")
-        + "</p>" for prompt, answer in _reflections(notebook))
+        + "</p>" for prompt, answer in written)
     who = f"student {student}" if student else "the default scenario (no student id)"
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(spec.title)}"
             f"</title></head><body style='font-family:sans-serif;max-width:60em'>"
@@ -139,4 +141,4 @@ def student_report(notebook_path: str | Path, out: str | Path | None = None) -> 
             + (f"<h2>Reflections</h2>{reflections}" if reflections else "") + "</body></html>")
     target = Path(out) if out is not None else path.with_name(f"{spec.id}-report.html")
     target.write_text(page, encoding="utf-8")
-    return target
+    return StudentReport(target, sum(not answer for _, answer in written))

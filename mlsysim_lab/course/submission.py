@@ -49,6 +49,11 @@ def _is_answer(cell: Any) -> bool:
     return cell.get("cell_type") == "code" and bool(_meta(cell).get("solution"))
 
 
+def is_written_answer(cell: Any) -> bool:
+    """A reflection's answer cell: markdown the student writes (graded by hand)."""
+    return cell.get("cell_type") == "markdown" and bool(_meta(cell).get("solution"))
+
+
 def _calls(source: str) -> list[tuple[str, list[ast.expr]]]:
     try:
         tree = ast.parse(source)

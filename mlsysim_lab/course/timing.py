@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlsysim_lab.course.submission import is_written_answer
 from mlsysim_lab.grading.items import LabSpec
 
 READING_WPM = 150.0
@@ -39,8 +40,8 @@ def estimated_minutes(notebook: Any, lab: LabSpec) -> float:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
         role, _, name = grade_id.partition(f"{lab.id}-")[2].partition("-")
         if cell.cell_type == "markdown":
-            is_answer = cell.metadata.get("nbgrader", {}).get("solution", False)
-            minutes += REFLECTION_MIN if is_answer else len(cell.source.split()) / READING_WPM
+            minutes += (REFLECTION_MIN if is_written_answer(cell)
+                        else len(cell.source.split()) / READING_WPM)
         elif role == "answer":
             item = lab.item(name)
             minutes += (IMPLEMENT_MIN if not item.predictable

@@ -111,14 +111,14 @@ def save_report(lab: Lab) -> None:
     lab is being autograded: the grader keeps its own record)."""
     if nbgrader_mode() == "autograde":
         return
-    from mlsysim_lab.course.student_report import student_report, unanswered_reflections
+    from mlsysim_lab.course.student_report import student_report
 
     notebook = (lab.ledger.path.parent if lab.ledger.path else Path.cwd()) / f"{lab.spec.id}.ipynb"
     if not notebook.is_file():
         print(f"Save this notebook as {notebook.name} first (the report reads the saved file).")
         return
-    print(f"Your report: {student_report(notebook)}")
-    missing = unanswered_reflections(notebook)
-    if missing:
-        print(f"{missing} reflection(s) are unanswered in the saved notebook: the report reads "
+    report = student_report(notebook)
+    print(f"Your report: {report.path}")
+    if report.unanswered:
+        print(f"{report.unanswered} reflection(s) are unanswered in the saved notebook: the report reads "
               "the saved file, so write them, save (Ctrl+S), then run this cell again.")
