@@ -42,14 +42,18 @@ def step(s: Scenario, growth: int = 1) -> Any:
                          global_batch=s["global_batch"])
 
 
+def failure_rates(s: Scenario) -> tuple[float, float]:
+    """The fleet's failures per GPU-hour and per node-hour."""
+    f = fleet_factor(s)
+    return (f * catalog.get_assumption("failure-rate-per-gpu").value,
+            f * catalog.get_assumption("failure-rate-per-node").value)
+
+
 def mtbf_h(s: Scenario, n: int) -> float:
     """The MTBF in hours of an ``n``-GPU cluster with the fleet's failure rates."""
-    node = catalog.get_node(NODE).accelerators
-    f = fleet_factor(s)
-    return float(cluster_mtbf_s(
-        n, n // node,
-        gpu_failure_rate=f * catalog.get_assumption("failure-rate-per-gpu").value,
-        node_failure_rate=f * catalog.get_assumption("failure-rate-per-node").value)) / HOUR
+    gpu_rate, node_rate = failure_rates(s)
+    return float(cluster_mtbf_s(n, n // TP, gpu_failure_rate=gpu_rate,
+                                node_failure_rate=node_rate)) / HOUR
 
 
 def rule(s: Scenario) -> str:
@@ -76,9 +80,7 @@ def _efficiency_working(s: Scenario) -> str:
 
 
 def _rule_working(s: Scenario) -> str:
-    f, n = fleet_factor(s), CATALOG_GPUS
-    g = f * catalog.get_assumption("failure-rate-per-gpu").value
-    d = f * catalog.get_assumption("failure-rate-per-node").value
+    n, (g, d) = CATALOG_GPUS, failure_rates(s)
     return (f"your fleet at {n:,} GPUs: 1 / ({n} x {g:.3g} + {n // TP} x {d:.3g}) per hour = "
             f"{mtbf_h(s, n):.1f} h, against the rule's {CATALOG_MTBF_H:.0f} h")
 
