@@ -157,13 +157,15 @@ class GradebookWriter:
             return
         try:
             self._write(outcomes)
-        except Exception as error:   # the gradebook refused one of them
+        except Exception as error:   # the gradebook refused one of them: one at a time
             if len(outcomes) == 1:
                 self._failed(outcomes[0], error)
-            else:
-                for outcome in outcomes:
-                    self.pending = [outcome]
-                    self.flush()
+                return
+            for outcome in outcomes:
+                try:
+                    self._write([outcome])
+                except Exception as alone:
+                    self._failed(outcome, alone)
 
     def _write(self, outcomes: list[Outcome]) -> None:
         from nbgrader.api import Gradebook

@@ -33,14 +33,13 @@ from typing import Any, Sequence
 
 #: What a kernel's start-up and a lab's set-up cell import, loaded once (copy-on-write in
 #: every kernel): ipykernel with what its kernel initialisation pulls in (the debugger
-#: alone is half a second), then the lab's libraries, and the isolated property checks
-#: of implement items (:mod:`mlsysim_lab.grading.isolated`, hypothesis).
+#: alone is half a second), then the lab's libraries and hypothesis (the isolated
+#: property checks of implement items). The package itself follows, module by module
+#: (:func:`_preload`).
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
            "IPython.core.completerlib", "IPython.extensions.storemagic", "tornado.queues",
            "tornado.platform.asyncio", "sqlite3", "pdb", "numpy", "matplotlib.pyplot", "pint",
-           "ipywidgets", "mlsysim_lab.grading", "mlsysim_lab.grading.nbcheck",
-           "mlsysim_lab.widgets", "mlsysim_lab.walls", "hypothesis",
-           "mlsysim_lab.grading.isolated")
+           "ipywidgets", "hypothesis")
 _NOT_PRELOADED = ("mlsysim_lab.course", "mlsysim_lab.cli", "mlsysim_lab.__main__")
 
 
