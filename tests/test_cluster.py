@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from mlsysim_lab.course import grade_report
-from test_nbgrader_e2e import SOLUTIONS, WRONG, _scores, submitted_class, with_answers
+from test_nbgrader_e2e import SAMPLE_CLASS, SOLUTIONS, _scores, submitted_class, with_answers
 
 distributed = pytest.importorskip("distributed")
 
@@ -19,14 +19,8 @@ KILL_GRADER = ("import os, signal\n"
                "if b'zygote' in open(f'/proc/{pid}/cmdline', 'rb').read():\n"
                "    pid = int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n"
                "os.kill(pid, signal.SIGKILL)\n")
-CLASS = {
-    "ada": dict(SOLUTIONS),
-    "bob": {**SOLUTIONS, "decode_ms": "decode_ms = 1.5 * step.latency_s * 1e3",
-            "regime": WRONG["regime"]},
-    "cy": dict(WRONG),
-    "dee": {},
-    "killer": {**SOLUTIONS, "intensity": KILL_GRADER + SOLUTIONS["intensity"]},
-}
+CLASS = {**SAMPLE_CLASS,
+         "killer": {**SOLUTIONS, "intensity": KILL_GRADER + SOLUTIONS["intensity"]}}
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,10 @@ import pytest
 from mlsysim_lab.cli import main
 from mlsysim_lab.course import CourseError, grade_report
 from mlsysim_lab.course.feedback import generate_feedback
-from test_nbgrader_e2e import POINTS, SOLUTIONS, WRONG, _scores, submitted_class
+from test_nbgrader_e2e import POINTS, SAMPLE_CLASS, SOLUTIONS, _scores, submitted_class
 
-CLASS = {
-    "ada": dict(SOLUTIONS),
-    "bob": {**SOLUTIONS, "decode_ms": "decode_ms = 1.5 * step.latency_s * 1e3",
-            "regime": WRONG["regime"]},
-    "cy": dict(WRONG),
-    "dee": {},
-    "broken": dict(SOLUTIONS),
-}
+CLASS = {**SAMPLE_CLASS,
+         "broken": dict(SOLUTIONS)}
 
 
 @pytest.fixture(scope="module")

@@ -66,6 +66,16 @@ def with_answers(release, answers):
     return nb
 
 
+#: A small class of the sample lab with every kind of result: full, partial, wrong, blank.
+SAMPLE_CLASS = {
+    "ada": dict(SOLUTIONS),
+    "bob": {**SOLUTIONS, "decode_ms": "decode_ms = 1.5 * step.latency_s * 1e3",
+            "regime": WRONG["regime"]},
+    "cy": dict(WRONG),
+    "dee": {},
+}
+
+
 def submitted_class(tmp_path_factory, answers_by_student):
     """A course of the sample lab, released, with one submission per student (their
     answer cells replaced: name -> code)."""
